@@ -1,0 +1,51 @@
+# Two entry points: `make demo` (JupyterLab on the tour) and `make test` (every test).
+# Both build .venv from nothing. Torch comes first as the CPU build so that no
+# multi-GB CUDA wheel is pulled by the loose `torch>=2.3` range.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+TORCH_CPU ?= torch==2.13.0
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test test-py test-js test-browser test-notebooks install chromium bench notebooks clean
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(STAMP): pyproject.toml js/package.json js/package-lock.json | $(PY)
+	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q "$(TORCH_CPU)"
+	cd js && npm ci --no-audit --no-fund
+	$(PY) -m pip install -q -e ".[test]"
+	cd js && npm run build
+	touch $@
+
+install: $(STAMP)
+
+chromium:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+demo: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/01_tabular_interactions.ipynb
+
+test: install chromium
+	$(MAKE) test-js
+	$(MAKE) test-py
+
+test-js:
+	cd js && npm test
+
+# Python unit tests, widget state, browser tests in real Chromium, and nbval over notebooks/.
+test-py:
+	$(PY) -m pytest tests
+	$(PY) -m pytest --nbval --nbval-current-env -p no:randomly notebooks
+
+bench: $(STAMP)
+	$(PY) benchmarks/path_methods.py
+
+# Re-execute the tour notebooks headlessly (what is committed is their executed form).
+notebooks: $(STAMP)
+	for nb in notebooks/*.ipynb; do $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; done
+
+clean:
+	rm -rf $(VENV) js/node_modules taylor_widgets/static

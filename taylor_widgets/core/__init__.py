@@ -1,0 +1,29 @@
+"""The torch explainer core: pure functions of (model, inputs, baseline, options) → results.
+
+Nothing here imports widgets, traitlets or anywidget.
+"""
+from .quadrature import Rule, gauss_legendre, log_weight_gauss, uniform_grid, uniform_product_grid
+from .results import PathResult
+from .smoothing import smooth_relu
+from .path_attributions import expected_gradients, integrated_gradients
+from .path_interactions import expected_hessians, integrated_hessians
+
+__all__ = [
+    "PathResult",
+    "Rule",
+    "expected_gradients",
+    "expected_hessians",
+    "gauss_legendre",
+    "integrated_gradients",
+    "integrated_hessians",
+    "log_weight_gauss",
+    "smooth_relu",
+    "uniform_grid",
+    "uniform_product_grid",
+]
+
+# --- cross derivatives, global interactions, NID (issue 4) ---
+
+# --- Grad-CAM / Taylor-CAM (issue 5) ---
+
+# --- second-order saliency, Taylor interactions, audit (issue 6) ---
