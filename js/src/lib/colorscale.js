@@ -1,0 +1,96 @@
+// Diverging colour maps centred at 0. Stops are ColorBrewer's 11-class maps, ordered as
+// matplotlib orders them (the first colour is the most negative), so a static matplotlib
+// figure with the same cmap name reads the same way as the widget.
+import { niceTicks } from "./format.js";
+
+export const SCHEMES = {
+  RdBu: ["#67001f", "#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#f7f7f7", "#d1e5f0", "#92c5de", "#4393c3", "#2166ac", "#053061"],
+  PuOr: ["#7f3b08", "#b35806", "#e08214", "#fdb863", "#fee0b6", "#f7f7f7", "#d8daeb", "#b2abd2", "#8073ac", "#542788", "#2d004b"],
+  PiYG: ["#8e0152", "#c51b7d", "#de77ae", "#f1b6da", "#fde0ef", "#f7f7f7", "#e6f5d0", "#b8e186", "#7fbc41", "#4d9221", "#276419"],
+};
+export const SCHEME_NAMES = Object.keys(SCHEMES);
+export const LUT_SIZE = 257; // odd, so that index 128 is exactly 0
+const NAN_RGBA = [160, 160, 160, 255];
+
+const hex = (h) => [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16));
+const lutCache = new Map();
+
+/** (LUT_SIZE × 4) RGBA table from the most negative to the most positive colour. */
+export function lut(scheme = "RdBu") {
+  const name = SCHEMES[scheme] ? scheme : "RdBu";
+  if (lutCache.has(name)) return lutCache.get(name);
+  const stops = SCHEMES[name].map(hex);
+  const out = new Uint8ClampedArray(LUT_SIZE * 4);
+  for (let k = 0; k < LUT_SIZE; k++) {
+    const x = (k / (LUT_SIZE - 1)) * (stops.length - 1);
+    const lo = Math.min(Math.floor(x), stops.length - 2);
+    const f = x - lo;
+    for (let c = 0; c < 3; c++) out[k * 4 + c] = Math.round(stops[lo][c] * (1 - f) + stops[lo + 1][c] * f);
+    out[k * 4 + 3] = 255;
+  }
+  lutCache.set(name, out);
+  return out;
+}
+
+/** LUT index of v: clamped to ±vmax, 0 maps to the centre. */
+export function lutIndex(v, vmax) {
+  const t = vmax > 0 ? v / vmax : 0;
+  const c = t > 1 ? 1 : t < -1 ? -1 : t;
+  return Math.round(((c + 1) / 2) * (LUT_SIZE - 1));
+}
+
+/** [r, g, b, a] for one value; NaN is grey so missing numbers never pass for zero. */
+export function valueToRGBA(v, vmax, scheme = "RdBu") {
+  if (Number.isNaN(v)) return [...NAN_RGBA];
+  const k = lutIndex(v, vmax) * 4;
+  const t = lut(scheme);
+  return [t[k], t[k + 1], t[k + 2], t[k + 3]];
+}
+
+export const rgbaCss = ([r, g, b, a]) => `rgba(${r},${g},${b},${(a / 255).toFixed(3)})`;
+
+/** Auto colour limit: max |finite value| (optionally over a subset of indices); never 0. */
+export function autoVmax(values) {
+  let m = 0;
+  for (let k = 0; k < values.length; k++) {
+    const a = Math.abs(values[k]);
+    if (a > m && Number.isFinite(a)) m = a;
+  }
+  return m > 0 ? m : 1;
+}
+
+/** The vmax to use: the user's positive number, else auto. */
+export function resolveVmax(colorScale, values) {
+  const v = colorScale && colorScale.vmax;
+  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : autoVmax(values);
+}
+
+/** Legend ticks: nice values in [−vmax, vmax], always including 0; t is the 0..1 position. */
+export function legendTicks(vmax, count = 5) {
+  const vals = niceTicks(-vmax, vmax, count);
+  return vals.map((value) => ({ value, t: (value + vmax) / (2 * vmax) }));
+}
+
+/**
+ * Fill `out` (RGBA, n×n) with the sub-matrix of `m` (d×d) picked by `idx` (length n):
+ * one pixel per cell, so a 1000×1000 view is one typed-array pass.
+ */
+export function rasterize(out, m, d, idx, vmax, scheme = "RdBu") {
+  const t = lut(scheme);
+  const n = idx.length;
+  const s = vmax > 0 ? (LUT_SIZE - 1) / (2 * vmax) : 0;
+  const mid = (LUT_SIZE - 1) / 2;
+  let p = 0;
+  for (let r = 0; r < n; r++) {
+    const base = idx[r] * d;
+    for (let c = 0; c < n; c++, p += 4) {
+      const v = m[base + idx[c]];
+      if (v !== v) { out[p] = NAN_RGBA[0]; out[p + 1] = NAN_RGBA[1]; out[p + 2] = NAN_RGBA[2]; out[p + 3] = 255; continue; }
+      let k = Math.round(mid + v * s);
+      k = k < 0 ? 0 : k > LUT_SIZE - 1 ? LUT_SIZE - 1 : k;
+      k *= 4;
+      out[p] = t[k]; out[p + 1] = t[k + 1]; out[p + 2] = t[k + 2]; out[p + 3] = 255;
+    }
+  }
+  return out;
+}
