@@ -97,3 +97,15 @@ def per_item_bytes(n_vectors: int, d: int, itemsize: int, activations: int = 0) 
 
 def numel(shape: Sequence[int]) -> int:
     return int(math.prod(shape))
+
+
+def third_order_rows(f: ScalarFn, z: torch.Tensor, U: torch.Tensor, V: torch.Tensor, *args) -> torch.Tensor:
+    """D³f(z)[u_r, v_r, ·] as rows (R, *z.shape) for one example: the jvp of an HVP, batched.
+
+    Row r is ∂/∂ε (H(z + ε v_r) u_r), i.e. Σ_{m,n} ∂³f/∂z ∂z_m ∂z_n u_rm v_rn; one nested HVP each.
+    """
+
+    def one(u, v):
+        return jvp(lambda zz: hvp(f, zz, u, *args)[1], (z,), (v,))[1]
+
+    return vmap(one)(U, V)
