@@ -23,6 +23,10 @@ __all__ = [
 ]
 
 # --- cross derivatives, global interactions, NID (issue 4) ---
+from .cross_derivatives import cross_derivatives, global_interactions
+from .nid import nid
+
+__all__ += ["cross_derivatives", "global_interactions", "nid"]
 
 # --- Grad-CAM / Taylor-CAM (issue 5) ---
 
