@@ -99,8 +99,13 @@ def as_target(model, x: torch.Tensor, target) -> tuple[Target, torch.Tensor]:
     indices; or a callable mapping the output (B, ...) to (B,).
     Returns the target and the selected outputs f(x), shape (B,).
     """
-    with torch.no_grad():
-        out = model(x)
+    try:
+        with torch.no_grad():
+            out = model(x)
+    except (RuntimeError, ValueError, IndexError) as e:  # shape errors inside the model
+        raise ValueError(
+            f"x: the model failed on an input of shape {tuple(x.shape)} (batch first): {e}"
+        ) from e
     if not isinstance(out, torch.Tensor):
         raise TypeError(f"model: expected the model to return a tensor, got {type(out).__name__}")
     B = x.shape[0]
