@@ -19,13 +19,16 @@ TargetFn = Callable[[torch.Tensor], torch.Tensor]
 MAX_RESULT_BYTES = 2 * 1024**3
 
 
-def model_device_dtype(model: torch.nn.Module | Callable) -> tuple[torch.device, torch.dtype]:
-    """The device and floating dtype of the model's first parameter (CPU/float32 if none)."""
+def model_device_dtype(model: torch.nn.Module | Callable) -> tuple[torch.device | None, torch.dtype | None]:
+    """The device and floating dtype of the model's first parameter; (None, None) if it has none.
+
+    None means "keep the input's": a parameter-free model follows its input.
+    """
     if isinstance(model, torch.nn.Module):
-        for p in model.parameters():
+        for p in list(model.parameters()) + list(model.buffers()):
             if p.is_floating_point():
                 return p.device, p.dtype
-    return torch.device("cpu"), torch.get_default_dtype()
+    return None, None
 
 
 def check_model(model) -> None:
@@ -33,7 +36,7 @@ def check_model(model) -> None:
         raise TypeError(f"model: expected a torch.nn.Module or a callable, got {type(model).__name__}")
 
 
-def as_input(x, name: str, device: torch.device, dtype: torch.dtype, *, min_dim: int = 1) -> torch.Tensor:
+def as_input(x, name: str, device, dtype, *, min_dim: int = 1) -> torch.Tensor:
     """Check a user tensor and move it to the model's device and dtype.
 
     Integer tensors are refused: they are token ids, and derivatives need embeddings.
@@ -51,7 +54,7 @@ def as_input(x, name: str, device: torch.device, dtype: torch.dtype, *, min_dim:
     if not torch.isfinite(x).all():
         bad = (~torch.isfinite(x)).sum().item()
         raise ValueError(f"{name}: contains {bad} NaN or Inf value(s); explanations of non-finite inputs are meaningless")
-    return x.detach().to(device=device, dtype=dtype)
+    return x.detach().to(device=device or x.device, dtype=dtype or x.dtype)
 
 
 def as_baseline(baseline, x: torch.Tensor) -> torch.Tensor:

@@ -7,7 +7,6 @@ import taylor_widgets as tw
 from taylor_widgets.core import _path_setup
 from conftest import smooth_mlp
 
-torch.set_default_dtype(torch.float64)
 
 
 def _x(B, d, seed=3):
@@ -55,15 +54,16 @@ def test_self_completeness():
             return torch.sin(2 * x[:, 0]) + x[:, 0] ** 3
 
     x = _x(2, 4)
-    G = tw.integrated_hessians(OnlyFirst(), x, baseline=torch.full((4,), 0.3)).values
-    gap = OnlyFirst()(x) - OnlyFirst()(torch.full((1, 4), 0.3))
+    b = torch.full((4,), 0.3, dtype=torch.float64)
+    G = tw.integrated_hessians(OnlyFirst(), x, baseline=b).values
+    gap = OnlyFirst()(x) - OnlyFirst()(b[None])
     torch.testing.assert_close(G[:, 0, 0], gap, rtol=1e-7, atol=1e-9)
     G[:, 0, 0] = 0
     assert G.abs().max() < 1e-12
 
 
 def test_product_closed_form(product):
-    x = torch.tensor([[2.0, -3.0], [0.5, 4.0]])
+    x = torch.tensor([[2.0, -3.0], [0.5, 4.0]], dtype=torch.float64)
     G = tw.integrated_hessians(product, x).values
     expected = (x[:, 0] * x[:, 1] / 4)[:, None, None].expand(2, 2, 2)
     torch.testing.assert_close(G, expected, rtol=1e-12, atol=1e-12)
@@ -75,10 +75,10 @@ def test_polynomial_closed_form():
         def forward(self, x):
             return x[:, 0] ** 2 * x[:, 1]
 
-    x = torch.tensor([[1.5, -2.0]])
+    x = torch.tensor([[1.5, -2.0]], dtype=torch.float64)
     G = tw.integrated_hessians(Poly(), x).values[0]
     c = x[0, 0] ** 2 * x[0, 1] / 9
-    torch.testing.assert_close(G, c * torch.tensor([[4.0, 2.0], [2.0, 1.0]]), rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(G, c * torch.tensor([[4.0, 2.0], [2.0, 1.0]], dtype=torch.float64), rtol=1e-12, atol=1e-12)
 
 
 def test_rows_match_the_full_matrix_and_cost_one_direction_each():
@@ -118,9 +118,9 @@ def test_expected_hessians_closed_form_for_a_product(product):
     # f = x1·x2: EΓ_12 = E[Δ1Δ2]/4 and EΓ_11 = E[Δ1·x2'] + E[Δ1Δ2]/4 over baselines x' ~ data,
     # with ONE baseline per sample for both integrals.
     g = torch.Generator().manual_seed(0)
-    z = torch.randn(50, 2, generator=g)
+    z = torch.randn(50, 2, generator=g, dtype=torch.float64)
     data = torch.stack([z[:, 0] + 1.0, 0.9 * z[:, 0] + 0.3 * z[:, 1] - 2.0], 1)  # correlated columns
-    x = torch.tensor([[1.5, 0.5]])
+    x = torch.tensor([[1.5, 0.5]], dtype=torch.float64)
     res = tw.expected_hessians(product, x, data, samples=40000, seed=1)
     D = x - data
     e12 = (D[:, 0] * D[:, 1]).mean() / 4
@@ -142,7 +142,7 @@ def test_expected_hessians_equal_a_brute_force_monte_carlo_with_the_same_draws()
     s = _path_setup.prepare(model, x, None, None, None)
     pts = _path_setup.expected_points(s, data, K, 5, draw_gamma=True)
     f = lambda z: model(z[None])[0, 0]  # noqa: E731
-    brute = torch.zeros(2, 4, 4)
+    brute = torch.zeros(2, 4, 4, dtype=torch.float64)
     for n in range(pts.owner.shape[0]):
         b, xb, gam = int(pts.owner[n]), pts.baseline[n], pts.gamma[n]
         delta = x[b] - xb
