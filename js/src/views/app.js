@@ -1,0 +1,102 @@
+// Shared render() body of both widgets: builds the DOM once, subscribes to trait changes,
+// and coalesces any burst of changes (one kernel message sets many traits) into a single
+// repaint on the next microtask.
+import { injectStyles } from "./styles.js";
+import { createState } from "./state.js";
+import { createControls } from "./controls.js";
+import { createMatrixView } from "./matrix_view.js";
+import { createDrillPanel } from "./drill_panel.js";
+import { exportCSV, exportPNG } from "./export.js";
+
+export const VIEW_TRAITS = [
+  "matrix", "attributions", "inputs", "baselines", "feature_names", "title", "value_label",
+  "sweep", "sweep_features", "sweep_values", "higher_order",
+  "sample", "selected", "selected_pair", "order", "top_n", "color_scale",
+];
+
+/**
+ * @param {{model: any, el: HTMLElement, extras?: Array<(ctx) => {el: HTMLElement, update: Function, cleanup?: Function}>}} o
+ * @returns {{cleanup: () => void, ctx: object}}
+ */
+export function mountApp({ model, el, extras = [] }) {
+  const root = document.createElement("div");
+  root.className = "tw-root";
+  injectStyles(root);
+  const title = document.createElement("div");
+  title.className = "tw-title";
+  const status = document.createElement("div");
+  status.className = "tw-status";
+  status.setAttribute("data-testid", "tw-status");
+  status.setAttribute("role", "status");
+  const main = document.createElement("div");
+  main.className = "tw-main";
+
+  const state = createState(model);
+  // Local status (e.g. "no features match") sits under whatever a widget part reports.
+  let localMsg = "", partMsg = null;
+  let scheduled = false, disposed = false, width = el.clientWidth || 720;
+  const ctx = { model, state, status, invalidate, setStatus };
+  const matrix = createMatrixView(ctx);
+  const drill = createDrillPanel(ctx);
+  const controls = createControls({ ...ctx, onExportPNG: () => exportPNG(matrix.snapshot(), root), onExportCSV: () => exportCSV(state.derive(), root) });
+  const parts = extras.map((make) => make(ctx));
+  main.append(matrix.el, drill.el);
+  root.append(title, controls.el, status, main, ...parts.map((p) => p.el));
+  el.appendChild(root);
+
+  function setStatus(msg) { partMsg = msg; renderStatus(); }
+  function renderStatus() {
+    const m = partMsg && partMsg.text ? partMsg : { text: localMsg, state: "idle" };
+    status.dataset.state = m.state || "idle";
+    status.replaceChildren(document.createTextNode(m.text || ""));
+    if (m.progress != null && m.state === "computing") {
+      const bar = document.createElement("progress");
+      bar.className = "tw-progress";
+      bar.max = 1;
+      bar.value = Math.max(0, Math.min(1, m.progress));
+      status.appendChild(bar);
+    }
+  }
+
+  function invalidate() {
+    if (scheduled || disposed) return;
+    scheduled = true;
+    queueMicrotask(flush);
+  }
+  function flush() {
+    scheduled = false;
+    if (disposed) return;
+    const v = state.derive();
+    title.textContent = v.title ? `${v.title} — ${v.valueLabel}` : v.valueLabel;
+    // Side-by-side when there is room for a drill panel, stacked otherwise.
+    const matrixWidth = width >= 860 ? width - 340 : width;
+    controls.update(v);
+    matrix.update(v, matrixWidth);
+    drill.update(v);
+    for (const p of parts) p.update(v);
+    localMsg = v.m && v.visible.length === 0 ? `No feature matches “${v.ui.query}”${v.topN ? ` in the top ${v.topN}` : ""}.` : "";
+    renderStatus();
+  }
+
+  for (const t of VIEW_TRAITS) model.on(`change:${t}`, invalidate);
+  // A new pair makes a highlighted set stale; drop it so outlines match the drill panel.
+  model.on("change:selected_pair", () => { state.ui.highlight = null; });
+
+  let ro = null;
+  if (typeof ResizeObserver !== "undefined") {
+    ro = new ResizeObserver((entries) => {
+      const w = Math.floor(entries[0].contentRect.width);
+      if (w > 0 && Math.abs(w - width) >= 8) { width = w; invalidate(); }
+    });
+    ro.observe(el);
+  }
+  flush();
+
+  // Model listeners are removed by the host; we own the observer and the parts' timers.
+  const cleanup = () => {
+    disposed = true;
+    if (ro) ro.disconnect();
+    for (const p of parts) if (p.cleanup) p.cleanup();
+  };
+  return { cleanup, ctx, root };
+}

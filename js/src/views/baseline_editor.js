@@ -1,0 +1,188 @@
+// Explorer's baseline editor. Editing a value sets `baseline` (a fresh float32 payload) and
+// `baseline_kind = "custom"`, saves, and asks the kernel to recompute after the user pauses
+// (debounced). Whatever the kernel says, the user's edits stay; failures show in tw-status.
+import { decode, encode } from "../lib/codec.js";
+import { invoke, isNoKernel } from "../lib/invoke.js";
+import { fmt } from "../lib/format.js";
+import { nameOf, commit } from "./state.js";
+
+export const DEBOUNCE_MS = 250;
+export const REQUEST_TIMEOUT_MS = 60_000; // a recompute on CPU can take a while; ≥ 30 s by contract
+export const MAX_ROWS = 100; // more rows than this is a wall of sliders: narrow with top-N/search
+export const KINDS = ["zeros", "mean", "median", "sample", "custom"];
+const NO_KERNEL = "live kernel needed to recompute";
+
+const h = (tag, attrs = {}, text) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text != null) e.textContent = text;
+  return e;
+};
+
+/** Slider bounds for feature i: data_range when known, else around input and baseline. */
+export function sliderRange(range, d, i, input, base) {
+  let lo, hi;
+  if (range && range.size === 2 * d) { lo = range.data[i]; hi = range.data[d + i]; }
+  const known = [input, base].filter(Number.isFinite);
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) {
+    lo = Math.min(0, ...known); hi = Math.max(0, ...known);
+    const pad = (hi - lo) * 0.5 || 1;
+    lo -= pad; hi += pad;
+  }
+  // The current values must stay reachable even when they lie outside the data.
+  for (const v of known) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  return { lo, hi, step: (hi - lo) / 200 };
+}
+
+export function createBaselineEditor({ model, state, invalidate, setStatus }) {
+  const el = h("div", { class: "tw-editor" });
+  const head = h("div", { class: "tw-controls" });
+  const kind = h("select", { "data-testid": "tw-baseline-kind", "aria-label": "baseline kind" });
+  kind.replaceChildren(...KINDS.map((k) => h("option", { value: k }, k)));
+  const kindLabel = h("label", {}, "baseline ");
+  kindLabel.appendChild(kind);
+  const sampleIdx = h("input", { type: "number", min: "0", step: "1", "aria-label": "data row used as baseline" });
+  const sampleLabel = h("label", {}, "row ");
+  sampleLabel.appendChild(sampleIdx);
+  const note = h("span", { class: "tw-muted" });
+  head.append(kindLabel, sampleLabel, note);
+  const table = h("table");
+  el.append(head, table);
+
+  let timer = null, inflight = null, local = null, rowsKey = [], rows = new Map();
+
+  const d = () => state.derive().d;
+  function currentBaseline() {
+    const b = decode(model.get("baseline"));
+    if (b.size === d()) return Float32Array.from(b.data);
+    const v = state.derive();
+    return v.baselines ? Float32Array.from(v.baselines) : new Float32Array(v.d);
+  }
+
+  // ---- kernel requests ----
+  function showLocal(s) { local = s; paintStatus(); }
+  function paintStatus() {
+    const st = model.get("status") || {};
+    if (local) return setStatus(local);
+    setStatus({ state: st.state || "idle", text: st.state === "idle" ? st.message || "" : st.message || st.state || "", progress: st.progress });
+  }
+  async function request(name, msg) {
+    if (inflight) inflight.abort(new DOMException("superseded", "AbortError"));
+    const ctl = new AbortController();
+    inflight = ctl;
+    showLocal({ state: "computing", text: name === "recompute" ? "Recomputing…" : `Setting baseline to ${msg.kind}…`, progress: 0 });
+    try {
+      const [res] = await invoke(model, name, msg, { signal: ctl.signal, timeoutMs: REQUEST_TIMEOUT_MS });
+      if (ctl !== inflight) return null;
+      inflight = null;
+      if (res && res.ok) { showLocal(null); return res; }
+      showLocal({ state: "error", text: `Recompute failed: ${(res && res.error) || "unknown error"}` });
+    } catch (err) {
+      if (ctl !== inflight) return null; // superseded by a newer edit: not an error
+      inflight = null;
+      const hint = model.get("kernel_hint");
+      showLocal(isNoKernel(err)
+        ? { state: "error", text: `${NO_KERNEL}${hint ? ` — ${hint}` : ""}` }
+        : { state: "error", text: `Recompute failed: ${err && err.message ? err.message : err}` });
+    }
+    return null;
+  }
+  function scheduleRecompute() {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      request("recompute", { baseline: Array.from(currentBaseline()), kind: model.get("baseline_kind") || "custom", sample: model.get("baseline_sample") | 0 });
+    }, DEBOUNCE_MS);
+  }
+  async function setKind(k) {
+    const res = await request("set_kind", { kind: k, sample: model.get("baseline_sample") | 0 });
+    // Python normally sets `baseline` itself before answering; adopt its values only if not.
+    if (res && Array.isArray(res.baseline) && res.baseline.length === d()) {
+      const cur = currentBaseline();
+      if (res.baseline.some((x, i) => Math.fround(x) !== cur[i])) commit(model, { baseline: encode(res.baseline) });
+    }
+  }
+
+  // ---- user edits: set model state, then the debounced request ----
+  function edit(i, value) {
+    if (!Number.isFinite(value)) return;
+    const b = currentBaseline();
+    b[i] = value;
+    commit(model, { baseline: encode(b), baseline_kind: "custom" });
+    scheduleRecompute();
+  }
+  kind.addEventListener("change", () => {
+    commit(model, { baseline_kind: kind.value });
+    if (kind.value === "custom") scheduleRecompute(); else { clearTimeout(timer); setKind(kind.value); }
+  });
+  sampleIdx.addEventListener("change", () => {
+    commit(model, { baseline_sample: Math.max(0, Math.round(Number(sampleIdx.value) || 0)) });
+    if (model.get("baseline_kind") === "sample") setKind("sample");
+  });
+  table.addEventListener("input", (e) => {
+    const i = Number(e.target.dataset.feature);
+    if (e.target.type === "range" && i >= 0) {
+      const num = rows.get(i)?.num;
+      if (num) num.value = e.target.value;
+      edit(i, Number(e.target.value));
+    }
+  });
+  table.addEventListener("change", (e) => {
+    const i = Number(e.target.dataset.feature);
+    if (e.target.type === "number" && i >= 0) edit(i, Number(e.target.value));
+  });
+
+  function buildRows(v, feats) {
+    rows = new Map();
+    const head = h("tr");
+    for (const t of ["feature", "input", "baseline", ""]) head.appendChild(h("th", { class: "tw-muted" }, t));
+    table.replaceChildren(head);
+    for (const i of feats) {
+      const tr = h("tr");
+      const name = h("td", { class: "tw-ename", title: nameOf(v, i) }, nameOf(v, i));
+      const num = h("input", { type: "number", step: "any", "data-testid": `tw-baseline-input-${i}`, "aria-label": `baseline of ${nameOf(v, i)}` });
+      const slider = h("input", { type: "range", "data-testid": `tw-baseline-slider-${i}`, "aria-label": `baseline of ${nameOf(v, i)} (slider)` });
+      num.dataset.feature = slider.dataset.feature = String(i);
+      const input = h("td", {}, fmt(v.inputs ? v.inputs[i] : NaN, 4));
+      const c1 = h("td"), c2 = h("td");
+      c1.appendChild(num); c2.appendChild(slider);
+      tr.append(name, input, c1, c2);
+      table.appendChild(tr);
+      rows.set(i, { num, slider, input });
+    }
+  }
+
+  function update(v) {
+    const range = state.arr("data_range");
+    const feats = v.visible.slice(0, MAX_ROWS);
+    const key = [v.visible, v.names, range, v.inputs];
+    if (key.some((x, k) => x !== rowsKey[k])) { rowsKey = key; buildRows(v, feats); }
+    note.textContent = v.visible.length > MAX_ROWS ? `editing the first ${MAX_ROWS} of ${v.visible.length} shown features (narrow with top-N or search)` : "";
+    const b = currentBaseline();
+    const active = el.ownerDocument && el.ownerDocument.activeElement;
+    for (const [i, r] of rows) {
+      const inp = v.inputs ? v.inputs[i] : NaN;
+      const { lo, hi, step } = sliderRange(range, v.d, i, inp, b[i]);
+      r.slider.min = String(lo); r.slider.max = String(hi); r.slider.step = String(step);
+      if (r.slider !== active) r.slider.value = String(b[i]);
+      if (r.num !== active) r.num.value = String(Number(b[i].toPrecision(7)));
+      r.input.textContent = fmt(inp, 4);
+    }
+    const k = model.get("baseline_kind") || "custom";
+    if (kind !== active) kind.value = k;
+    sampleLabel.classList.toggle("tw-hidden", k !== "sample");
+    if (sampleIdx !== active) sampleIdx.value = String(model.get("baseline_sample") | 0);
+  }
+
+  for (const t of ["baseline", "baseline_kind", "baseline_sample", "data_range"]) model.on(`change:${t}`, invalidate);
+  // The kernel's own progress report is newer than whatever we last showed locally.
+  model.on("change:status", () => { if (!inflight) local = null; paintStatus(); });
+  model.on("change:kernel_hint", paintStatus);
+  paintStatus();
+
+  const cleanup = () => {
+    clearTimeout(timer);
+    if (inflight) { const c = inflight; inflight = null; c.abort(new DOMException("view removed", "AbortError")); }
+  };
+  return { el, update, cleanup };
+}

@@ -1,0 +1,86 @@
+// Toolbar: sample, order, top-N, search, colour scheme, vmax, exports. Native inputs keep
+// everything keyboard reachable. A control never repaints; it sets the model (or, for the
+// search text, the view-local state) and the change handlers redraw.
+import { SCHEME_NAMES } from "../lib/colorscale.js";
+import { ORDERS } from "../lib/order.js";
+import { commit } from "./state.js";
+
+const MAX_SAMPLE_OPTIONS = 200; // beyond this a <select> is unwieldy: use a number field
+
+function h(tag, attrs = {}, text) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text != null) e.textContent = text;
+  return e;
+}
+function labelled(text, control) {
+  const l = h("label", {}, text + " ");
+  l.appendChild(control);
+  return l;
+}
+function options(select, values, labels = values) {
+  select.replaceChildren(...values.map((v, k) => { const o = h("option", { value: String(v) }, String(labels[k])); return o; }));
+}
+
+export function createControls({ model, state, invalidate, onExportPNG, onExportCSV }) {
+  const el = h("div", { class: "tw-controls" });
+  const sampleSel = h("select", { "data-testid": "tw-sample" });
+  const sampleNum = h("input", { type: "number", min: "0", step: "1", "data-testid": "tw-sample" });
+  const sampleBox = labelled("sample", sampleSel);
+  sampleBox.appendChild(sampleNum);
+  const order = h("select", { "data-testid": "tw-order" });
+  options(order, ORDERS, ["given order", "by |attribution|", "clustered |Γ|"]);
+  const topn = h("input", { type: "number", min: "0", step: "1", "data-testid": "tw-topn", placeholder: "all" });
+  const search = h("input", { type: "search", "data-testid": "tw-search", placeholder: "feature name…", "aria-label": "search features" });
+  const scheme = h("select", { "aria-label": "colour scheme" });
+  options(scheme, SCHEME_NAMES);
+  const vmax = h("input", { type: "number", min: "0", step: "any", placeholder: "auto", "aria-label": "colour limit vmax (empty = auto)" });
+  const png = h("button", { type: "button", "data-testid": "tw-export-png" }, "PNG");
+  const csv = h("button", { type: "button", "data-testid": "tw-export-csv" }, "CSV");
+  el.append(sampleBox, labelled("order", order), labelled("top-N", topn), labelled("search", search),
+    labelled("colours", scheme), labelled("vmax", vmax), png, csv);
+
+  const colorScale = () => ({ vmax: null, scheme: "RdBu", ...(model.get("color_scale") || {}) });
+  const onSample = (e) => {
+    const B = state.derive().B;
+    const s = Math.max(0, Math.min(B - 1, Math.round(Number(e.target.value) || 0)));
+    commit(model, { sample: s });
+  };
+  sampleSel.addEventListener("change", onSample);
+  sampleNum.addEventListener("change", onSample);
+  order.addEventListener("change", () => commit(model, { order: order.value }));
+  topn.addEventListener("change", () => commit(model, { top_n: Math.max(0, Math.round(Number(topn.value) || 0)) }));
+  search.addEventListener("input", () => { state.ui.query = search.value; invalidate(); });
+  scheme.addEventListener("change", () => commit(model, { color_scale: { ...colorScale(), scheme: scheme.value } }));
+  vmax.addEventListener("change", () => {
+    const v = Number(vmax.value);
+    commit(model, { color_scale: { ...colorScale(), vmax: vmax.value.trim() !== "" && v > 0 ? v : null } });
+  });
+  png.addEventListener("click", () => onExportPNG());
+  csv.addEventListener("click", () => onExportCSV());
+
+  let lastB = -1;
+  /** Reflect the model in the inputs, except the one the user is typing in. */
+  function update(v) {
+    const active = el.ownerDocument && el.ownerDocument.activeElement;
+    const put = (input, value) => { if (input !== active && input.value !== value) input.value = value; };
+    sampleBox.classList.toggle("tw-hidden", v.B <= 1);
+    const useSelect = v.B <= MAX_SAMPLE_OPTIONS;
+    sampleSel.classList.toggle("tw-hidden", !useSelect);
+    sampleNum.classList.toggle("tw-hidden", useSelect);
+    if (v.B !== lastB) {
+      lastB = v.B;
+      if (useSelect) options(sampleSel, Array.from({ length: Math.max(0, v.B) }, (_, k) => k));
+      sampleNum.max = String(Math.max(0, v.B - 1));
+    }
+    put(sampleSel, String(v.sample));
+    put(sampleNum, String(v.sample));
+    put(order, v.orderName);
+    put(topn, v.topN > 0 ? String(v.topN) : "");
+    put(search, v.ui.query);
+    put(scheme, v.scheme);
+    put(vmax, v.vmaxAuto ? "" : String(v.vmax));
+    vmax.setAttribute("placeholder", `auto (${Number(v.vmax.toPrecision(3))})`);
+  }
+  return { el, update };
+}

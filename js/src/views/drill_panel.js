@@ -1,0 +1,112 @@
+// Drill-down for the selected feature: Γ_ii, φ_i, its values, partners ranked by |Γ_ij| as
+// a signed bar chart, the baseline sweep (when precomputed) and higher-order sets that
+// contain the selected pair. Everything comes from traits, so it works without a kernel.
+import { partners, setsContainingPair } from "../lib/topk.js";
+import { valueToRGBA, rgbaCss } from "../lib/colorscale.js";
+import { fmt } from "../lib/format.js";
+import { nameOf, commit } from "./state.js";
+import { drawSweep, SWEEP_COLORS } from "./sweep_chart.js";
+
+export const MAX_PARTNERS = 12;
+
+const h = (tag, cls, text) => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text != null) e.textContent = text; // data is always text, never markup
+  return e;
+};
+const valueAt = (arr, i) => (arr && i >= 0 && i < arr.length ? arr[i] : NaN);
+
+export function createDrillPanel({ model, state, invalidate }) {
+  const el = h("div", "tw-drill");
+  el.setAttribute("data-testid", "tw-drill");
+  el.setAttribute("aria-live", "polite");
+  let key = [];
+
+  function update(v) {
+    const k = [v.m, v.selected, v.pair, v.names, v.phi, v.inputs, v.baselines, v.scheme, v.vmax, v.higherOrder, v.sweep, v.ui.highlight];
+    if (k.length === key.length && k.every((x, j) => x === key[j])) return;
+    key = k;
+    el.replaceChildren();
+    const i = v.selected;
+    if (i < 0 || !v.m) {
+      el.appendChild(h("div", "tw-muted", v.m ? "Click a cell or a label (or focus the heatmap and use the arrow keys) to see a feature's partners." : "No matrix to show."));
+      return;
+    }
+    el.appendChild(h("h4", null, nameOf(v, i)));
+    const stats = h("div", "tw-stats");
+    const stat = (label, value) => stats.append(h("span", "tw-muted", label), h("span", null, value));
+    stat("Γ_ii (main effect)", fmt(v.m[i * v.d + i], 4));
+    stat("φ_i (attribution)", v.phi ? fmt(v.phi[i], 4) : "–");
+    stat("input", fmt(valueAt(v.inputs, i), 4));
+    stat("baseline", fmt(valueAt(v.baselines, i), 4));
+    el.appendChild(stats);
+
+    const list = partners(v.m, v.d, i, MAX_PARTNERS);
+    el.appendChild(partnerTable(v, i, list));
+    const sweepEl = drawSweep(v, i, list.slice(0, SWEEP_COLORS.length).map((p) => p.j));
+    if (sweepEl) el.appendChild(sweepEl);
+    if (v.pair) el.appendChild(setsList(v));
+  }
+
+  function partnerTable(v, i, list) {
+    const table = h("table", "tw-partners");
+    const head = h("tr");
+    for (const t of ["partner", "Γ_ij", "", "input", "baseline"]) head.appendChild(h("th", "tw-muted", t));
+    table.appendChild(head);
+    const maxAbs = list.reduce((a, p) => Math.max(a, Number.isFinite(p.value) ? Math.abs(p.value) : 0), 0) || 1;
+    for (const p of list) {
+      const tr = h("tr");
+      tr.setAttribute("data-testid", "tw-partner");
+      tr.dataset.feature = String(p.j);
+      if (v.pair && v.pair[0] === i && v.pair[1] === p.j) tr.classList.add("tw-sel");
+      const nameTd = h("td", "tw-pname");
+      const btn = h("button", "tw-linkbtn", nameOf(v, p.j));
+      btn.type = "button";
+      btn.setAttribute("title", `select pair ${nameOf(v, i)} × ${nameOf(v, p.j)}`);
+      btn.addEventListener("click", () => commit(model, { selected_pair: [i, p.j] }));
+      nameTd.appendChild(btn);
+      // Signed bar: right of the centre line for Γ_ij > 0, left for < 0.
+      const bar = h("div", "tw-bar");
+      const fill = h("span");
+      const frac = Number.isFinite(p.value) ? Math.abs(p.value) / maxAbs / 2 : 0;
+      Object.assign(fill.style, {
+        width: `${(frac * 100).toFixed(1)}%`,
+        left: p.value >= 0 ? "50%" : `${((0.5 - frac) * 100).toFixed(1)}%`,
+        background: rgbaCss(valueToRGBA(Math.sign(p.value) * Math.max(Math.abs(p.value), 0.6 * v.vmax), v.vmax, v.scheme)),
+      });
+      bar.appendChild(fill);
+      const barTd = h("td");
+      barTd.appendChild(bar);
+      tr.append(nameTd, h("td", null, fmt(p.value, 3)), barTd, h("td", null, fmt(valueAt(v.inputs, p.j))), h("td", null, fmt(valueAt(v.baselines, p.j))));
+      table.appendChild(tr);
+    }
+    return table;
+  }
+
+  function setsList(v) {
+    const [a, b] = v.pair;
+    const box = h("div");
+    const sets = setsContainingPair(v.higherOrder, a, b);
+    if (!v.higherOrder.length) return box;
+    box.appendChild(h("div", "tw-muted", sets.length
+      ? `Higher-order sets containing ${nameOf(v, a)} & ${nameOf(v, b)} (click to outline):`
+      : `No higher-order set contains ${nameOf(v, a)} & ${nameOf(v, b)}.`));
+    const ul = h("ul", "tw-sets");
+    for (const s of sets) {
+      const li = h("li");
+      const on = v.ui.highlight && v.ui.highlight.join() === s.members.join();
+      const btn = h("button", `tw-linkbtn${on ? " tw-on" : ""}`, `{${s.members.map((m) => nameOf(v, m)).join(", ")}}  ${fmt(s.score)}`);
+      btn.type = "button";
+      btn.setAttribute("aria-pressed", on ? "true" : "false");
+      // Highlighting is view-local (not a trait), so it repaints via invalidate.
+      btn.addEventListener("click", () => { state.ui.highlight = on ? null : s.members.slice(); invalidate(); });
+      li.appendChild(btn);
+      ul.appendChild(li);
+    }
+    box.appendChild(ul);
+    return box;
+  }
+
+  return { el, update };
+}

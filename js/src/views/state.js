@@ -1,0 +1,81 @@
+// Derives what every panel draws from the model's traits plus local UI state (search text,
+// highlighted set). Decoding is no-copy and each derived value is memoised on the identity of
+// its inputs, so a click that only changes `selected` costs no re-sort and no re-cluster.
+import { decode, batchSize, matrixSlice, rowSlice } from "../lib/codec.js";
+import { featureScores, makeOrder } from "../lib/order.js";
+import { visibleFeatures } from "../lib/topk.js";
+import { resolveVmax } from "../lib/colorscale.js";
+
+/** Memoise fn on the identity (===) of its arguments; keeps only the last call. */
+function memo(fn) {
+  let lastArgs = null, last;
+  return (...args) => {
+    if (lastArgs && args.length === lastArgs.length && args.every((a, k) => a === lastArgs[k])) return last;
+    lastArgs = args;
+    return (last = fn(...args));
+  };
+}
+
+export function createState(model) {
+  const ui = { query: "", highlight: null, hover: null };
+  const decoders = new Map();
+  /** Decoded array trait, re-decoded only when the trait object changes. */
+  const arr = (name) => {
+    if (!decoders.has(name)) decoders.set(name, memo(decode));
+    try {
+      return decoders.get(name)(model.get(name));
+    } catch (err) {
+      console.warn(`taylor_widgets: cannot decode ${name}`, err);
+      return decoders.get(name)(null);
+    }
+  };
+  const sampleOf = memo((M, s) => matrixSlice(M, s));
+  const rowOf = memo((A, s, d) => { const r = rowSlice(A, s); return r && r.length === d ? r : null; });
+  const rowOfI = memo((A, s, d) => { const r = rowSlice(A, s); return r && r.length === d ? r : null; });
+  const rowOfB = memo((A, s, d) => { const r = rowSlice(A, s); return r && r.length === d ? r : null; });
+  const scoresOf = memo((phi, m, d) => featureScores(phi, m, d));
+  const orderOf = memo((name, m, d, scores) => makeOrder(name, { m, d, scores }));
+  const visibleOf = memo((order, scores, top_n, names, query) => visibleFeatures({ order, scores, top_n, names, query }));
+  const vmaxOf = memo((cs, m) => resolveVmax(cs, m || []));
+
+  function derive() {
+    const M = arr("matrix");
+    const names = model.get("feature_names") || [];
+    const B = batchSize(M);
+    const d = M.shape.length === 3 ? M.shape[1] : names.length;
+    const sample = Math.max(0, Math.min(B - 1, model.get("sample") | 0));
+    const m = B > 0 ? sampleOf(M, sample) : null;
+    const phi = rowOf(arr("attributions"), sample, d);
+    const inputs = rowOfI(arr("inputs"), sample, d);
+    const baselines = rowOfB(arr("baselines"), sample, d);
+    const scores = scoresOf(phi, m, d);
+    const orderName = model.get("order") || "given";
+    const order = orderOf(orderName, m, d, scores);
+    const topN = Math.max(0, model.get("top_n") | 0);
+    const visible = visibleOf(order, scores, topN, names, ui.query);
+    const cs = model.get("color_scale") || {};
+    const pair = model.get("selected_pair") || [];
+    const selected = model.get("selected");
+    return {
+      B, d, sample, m, phi, inputs, baselines, names, scores, orderName, order, topN, visible,
+      vmax: vmaxOf(cs, m), vmaxAuto: !(typeof cs.vmax === "number" && cs.vmax > 0),
+      scheme: cs.scheme || "RdBu",
+      selected: Number.isInteger(selected) && selected >= 0 && selected < d ? selected : -1,
+      pair: pair.length === 2 && pair.every((k) => k >= 0 && k < d) ? pair : null,
+      title: model.get("title") || "", valueLabel: model.get("value_label") || "Γ",
+      higherOrder: model.get("higher_order") || [],
+      sweep: arr("sweep"), sweepFeatures: model.get("sweep_features") || [], sweepValues: arr("sweep_values"),
+      ui,
+    };
+  }
+  return { ui, arr, derive };
+}
+
+/** Feature name for display; a missing name falls back to its index. */
+export const nameOf = (view, i) => (view.names[i] != null ? String(view.names[i]) : `feature ${i}`);
+
+/** Set model state from a user action: the one place a click touches the model. */
+export function commit(model, patch) {
+  for (const [k, v] of Object.entries(patch)) model.set(k, v);
+  model.save_changes();
+}
