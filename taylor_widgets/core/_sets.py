@@ -61,15 +61,21 @@ def as_sets(sets, d: int, order: int | None, name: str = "sets") -> torch.Tensor
     return torch.tensor([sorted(j % d for j in s) for s in rows], dtype=torch.long)
 
 
-def all_subsets(d: int, k: int, limit: int | None = None, name: str = "exhaustive") -> torch.Tensor:
-    """Every k-subset of range(d) in lexicographic order: (C(d, k), k)."""
+def check_count(d: int, k: int, limit: int | None = None, name: str = "exhaustive") -> int:
+    """C(d, k), or a ValueError when it exceeds `limit` (default MAX_EXHAUSTIVE_SETS)."""
     n = math.comb(d, k)
     limit = MAX_EXHAUSTIVE_SETS if limit is None else limit
     if n > limit:
         raise ValueError(
             f"{name}: scoring all {k}-subsets of {d} features means {n:,} sets, above the limit of "
-            f"{limit:,}; use the top-K candidate search (exhaustive=False, top_k=...) instead"
+            f"{limit:,} (max_sets); use the top-K candidate search (exhaustive=False, top_k=...) instead"
         )
+    return n
+
+
+def all_subsets(d: int, k: int, limit: int | None = None, name: str = "exhaustive") -> torch.Tensor:
+    """Every k-subset of range(d) in lexicographic order: (C(d, k), k)."""
+    n = check_count(d, k, limit, name)
     if k == 2:
         return torch.triu_indices(d, d, 1).T.contiguous()
     return torch.tensor(list(itertools.combinations(range(d), k)), dtype=torch.long).reshape(n, k)

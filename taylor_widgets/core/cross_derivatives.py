@@ -143,6 +143,9 @@ def global_interactions(
     s = prepare(model, data, target, feature_names, None)
     D = s.x.shape[1]
     order = _sets.check_order(order, D)
+    if exhaustive:  # refuse before any derivative is taken
+        for k in range(3, order + 1):
+            _sets.check_count(D, k, max_sets)
     reps = None
     x, sel = s.x, s.sel
     if aggregate == "representative":
