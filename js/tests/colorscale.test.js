@@ -49,6 +49,11 @@ describe("colorscale", () => {
     expect(px(2)).toEqual(valueToRGBA(0, 1)); // (0,2)
     expect(px(3)).toEqual(valueToRGBA(1, 1)); // (0,0)
   });
+  it("rasterize agrees with valueToRGBA for arbitrary values", () => {
+    const vals = Float32Array.from({ length: 64 }, (_, k) => Math.sin(k * 1.7) * 2.5); // beyond ±vmax too
+    const out = rasterize(new Uint8ClampedArray(64 * 64 * 4), vals, 8, [0, 1, 2, 3, 4, 5, 6, 7].slice(0, 8), 2, "PuOr");
+    for (let k = 0; k < 64; k++) expect(Array.from(out.slice(k * 4, k * 4 + 4))).toEqual(valueToRGBA(vals[k], 2, "PuOr"));
+  });
   it("rasterizes 1000×1000 quickly", () => {
     const d = 1000, m = new Float32Array(d * d).map((_, k) => Math.sin(k));
     const idx = Array.from({ length: d }, (_, k) => k);

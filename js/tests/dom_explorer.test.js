@@ -98,6 +98,8 @@ describe("Explorer baseline editor", () => {
     const [cmd] = commands(model);
     expect(cmd).toMatchObject({ name: "set_kind", msg: { kind: "mean", sample: 3 } });
     model.set("status", { state: "computing", message: "integrating", progress: 0.5 });
+    expect(status(el)).toBe("integrating");
+    expect(byTestId(el, "tw-status").querySelector("progress").value).toBe(0.5);
     model.reply({ id: cmd.id, kind: "anywidget-command-response", response: { ok: true, baseline: [1, 2, 3, 4] } });
     await flush();
     expect(Array.from(decode(model.get("baseline")).data)).toEqual([1, 2, 3, 4]);

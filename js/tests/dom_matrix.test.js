@@ -113,7 +113,7 @@ describe("InteractionMatrix view", () => {
     expect(byTestId(el, "tw-sample").closest("label").classList.contains("tw-hidden")).toBe(false);
     set("tw-sample", "1");
     expect(model.get("sample")).toBe(1);
-    const [scheme, vmax] = el.querySelectorAll(".tw-controls select:not([data-testid]), .tw-controls input[type=number]:not([data-testid])");
+    const [scheme, vmax] = [byTestId(el, "tw-scheme"), byTestId(el, "tw-vmax")];
     scheme.value = "PiYG"; scheme.dispatchEvent(new Event("change"));
     expect(model.get("color_scale")).toEqual({ vmax: null, scheme: "PiYG" });
     vmax.value = "0.5"; vmax.dispatchEvent(new Event("change"));
@@ -161,5 +161,23 @@ describe("InteractionMatrix view", () => {
     model.set("selected", 2);
     await flush();
     expect(el.innerHTML).toBe(before);
+  });
+});
+
+describe("sample picker", () => {
+  it("switches to a number field for many samples and keeps one tw-sample hook", async () => {
+    const t = traits(2);
+    t.matrix = encode(new Float32Array(300 * 4), [300, 2, 2]);
+    const { el, model } = mount(t);
+    const hooks = allByTestId(el, "tw-sample");
+    expect(hooks.length).toBe(1);
+    expect(hooks[0].tagName).toBe("INPUT");
+    hooks[0].value = "999";
+    hooks[0].dispatchEvent(new Event("change"));
+    expect(model.get("sample")).toBe(299); // clamped to B - 1
+  });
+  it("is hidden for a single sample", () => {
+    const { el } = mount();
+    expect(byTestId(el, "tw-sample").closest("label").classList.contains("tw-hidden")).toBe(true);
   });
 });

@@ -73,23 +73,26 @@ export function legendTicks(vmax, count = 5) {
 
 /**
  * Fill `out` (RGBA, n×n) with the sub-matrix of `m` (d×d) picked by `idx` (length n):
- * one pixel per cell, so a 1000×1000 view is one typed-array pass.
+ * one pixel per cell, so a 1000×1000 view is one typed-array pass. Pixels are written as
+ * one 32-bit word each through a view of the same bytes (byte order is then irrelevant).
  */
 export function rasterize(out, m, d, idx, vmax, scheme = "RdBu") {
-  const t = lut(scheme);
+  const t32 = new Uint32Array(lut(scheme).buffer);
   const n = idx.length;
+  const out32 = new Uint32Array(out.buffer, out.byteOffset, n * n);
+  const nan32 = new Uint32Array(Uint8ClampedArray.from(NAN_RGBA).buffer)[0];
+  const cols = Int32Array.from(idx);
   const s = vmax > 0 ? (LUT_SIZE - 1) / (2 * vmax) : 0;
-  const mid = (LUT_SIZE - 1) / 2;
+  const top = LUT_SIZE - 1;
+  const mid = top / 2 + 0.5; // + 0.5 so that truncation rounds to nearest
   let p = 0;
   for (let r = 0; r < n; r++) {
-    const base = idx[r] * d;
-    for (let c = 0; c < n; c++, p += 4) {
-      const v = m[base + idx[c]];
-      if (v !== v) { out[p] = NAN_RGBA[0]; out[p + 1] = NAN_RGBA[1]; out[p + 2] = NAN_RGBA[2]; out[p + 3] = 255; continue; }
-      let k = Math.round(mid + v * s);
-      k = k < 0 ? 0 : k > LUT_SIZE - 1 ? LUT_SIZE - 1 : k;
-      k *= 4;
-      out[p] = t[k]; out[p + 1] = t[k + 1]; out[p + 2] = t[k + 2]; out[p + 3] = 255;
+    const base = cols[r] * d;
+    for (let c = 0; c < n; c++, p++) {
+      const v = m[base + cols[c]];
+      if (v !== v) { out32[p] = nan32; continue; }
+      const x = mid + v * s;
+      out32[p] = t32[x <= 0 ? 0 : x >= top ? top : x | 0];
     }
   }
   return out;

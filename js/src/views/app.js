@@ -69,7 +69,7 @@ export function mountApp({ model, el, extras = [] }) {
     const v = state.derive();
     title.textContent = v.title ? `${v.title} — ${v.valueLabel}` : v.valueLabel;
     // Side-by-side when there is room for a drill panel, stacked otherwise.
-    const matrixWidth = width >= 860 ? width - 340 : width;
+    const matrixWidth = width >= 900 ? width - 372 : width;
     controls.update(v);
     matrix.update(v, matrixWidth);
     drill.update(v);

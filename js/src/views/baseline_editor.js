@@ -49,7 +49,7 @@ export function createBaselineEditor({ model, state, invalidate, setStatus }) {
   const table = h("table");
   el.append(head, table);
 
-  let timer = null, inflight = null, local = null, rowsKey = [], rows = new Map();
+  let timer = null, inflight = null, local = null, rowsKey = [], valuesKey = [], rows = new Map();
 
   const d = () => state.derive().d;
   function currentBaseline() {
@@ -157,6 +157,10 @@ export function createBaselineEditor({ model, state, invalidate, setStatus }) {
     const feats = v.visible.slice(0, MAX_ROWS);
     const key = [v.visible, v.names, range, v.inputs];
     if (key.some((x, k) => x !== rowsKey[k])) { rowsKey = key; buildRows(v, feats); }
+    // A click on the heatmap changes none of these: skip touching 100 rows of inputs.
+    const vk = [rowsKey, model.get("baseline"), model.get("baseline_kind"), model.get("baseline_sample")];
+    if (vk.every((x, k) => x === valuesKey[k])) return;
+    valuesKey = vk;
     note.textContent = v.visible.length > MAX_ROWS ? `editing the first ${MAX_ROWS} of ${v.visible.length} shown features (narrow with top-N or search)` : "";
     const b = currentBaseline();
     const active = el.ownerDocument && el.ownerDocument.activeElement;
@@ -175,8 +179,9 @@ export function createBaselineEditor({ model, state, invalidate, setStatus }) {
   }
 
   for (const t of ["baseline", "baseline_kind", "baseline_sample", "data_range"]) model.on(`change:${t}`, invalidate);
-  // The kernel's own progress report is newer than whatever we last showed locally.
-  model.on("change:status", () => { if (!inflight) local = null; paintStatus(); });
+  // A status change comes from a live kernel and is newer than our own "Recomputing…":
+  // show its message and progress instead.
+  model.on("change:status", () => { local = null; paintStatus(); });
   model.on("change:kernel_hint", paintStatus);
   paintStatus();
 

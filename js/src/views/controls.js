@@ -24,17 +24,18 @@ function options(select, values, labels = values) {
 
 export function createControls({ model, state, invalidate, onExportPNG, onExportCSV }) {
   const el = h("div", { class: "tw-controls" });
-  const sampleSel = h("select", { "data-testid": "tw-sample" });
-  const sampleNum = h("input", { type: "number", min: "0", step: "1", "data-testid": "tw-sample" });
+  // Only the picker in use carries the tw-sample hook (see update).
+  const sampleSel = h("select", { "data-testid": "tw-sample", "aria-label": "sample" });
+  const sampleNum = h("input", { type: "number", min: "0", step: "1", "aria-label": "sample" });
   const sampleBox = labelled("sample", sampleSel);
   sampleBox.appendChild(sampleNum);
   const order = h("select", { "data-testid": "tw-order" });
   options(order, ORDERS, ["given order", "by |attribution|", "clustered |Γ|"]);
   const topn = h("input", { type: "number", min: "0", step: "1", "data-testid": "tw-topn", placeholder: "all" });
   const search = h("input", { type: "search", "data-testid": "tw-search", placeholder: "feature name…", "aria-label": "search features" });
-  const scheme = h("select", { "aria-label": "colour scheme" });
+  const scheme = h("select", { "data-testid": "tw-scheme", "aria-label": "colour scheme" });
   options(scheme, SCHEME_NAMES);
-  const vmax = h("input", { type: "number", min: "0", step: "any", placeholder: "auto", "aria-label": "colour limit vmax (empty = auto)" });
+  const vmax = h("input", { type: "number", min: "0", step: "any", placeholder: "auto", "data-testid": "tw-vmax", "aria-label": "colour limit vmax (empty = auto)" });
   const png = h("button", { type: "button", "data-testid": "tw-export-png" }, "PNG");
   const csv = h("button", { type: "button", "data-testid": "tw-export-csv" }, "CSV");
   el.append(sampleBox, labelled("order", order), labelled("top-N", topn), labelled("search", search),
@@ -68,6 +69,9 @@ export function createControls({ model, state, invalidate, onExportPNG, onExport
     const useSelect = v.B <= MAX_SAMPLE_OPTIONS;
     sampleSel.classList.toggle("tw-hidden", !useSelect);
     sampleNum.classList.toggle("tw-hidden", useSelect);
+    const [on, off] = useSelect ? [sampleSel, sampleNum] : [sampleNum, sampleSel];
+    on.setAttribute("data-testid", "tw-sample");
+    off.removeAttribute("data-testid");
     if (v.B !== lastB) {
       lastB = v.B;
       if (useSelect) options(sampleSel, Array.from({ length: Math.max(0, v.B) }, (_, k) => k));

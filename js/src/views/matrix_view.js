@@ -140,9 +140,14 @@ export function createMatrixView({ model, state, invalidate }) {
       for (let k = 0; k < LUT_SIZE; k++) img.data.set(t.subarray((LUT_SIZE - 1 - k) * 4, (LUT_SIZE - k) * 4), k * 4);
       ctx.putImageData(img, 0, 0);
     }
-    for (const { value, t } of legendTicks(view.vmax)) {
-      const tick = h("span", "tw-tick");
-      tick.textContent = fmtTick(value);
+    const ticks = legendTicks(view.vmax).map((t) => ({ ...t, label: fmtTick(t.value), end: false }));
+    // Label ±vmax themselves unless a nice tick already sits close to the end.
+    if (!ticks.length || 1 - ticks[ticks.length - 1].t > 0.08) {
+      ticks.push({ t: 1, label: fmt(view.vmax), end: true }, { t: 0, label: fmt(-view.vmax), end: true });
+    }
+    for (const { t, label, end } of ticks) {
+      const tick = h("span", end ? "tw-tick tw-end" : "tw-tick");
+      tick.textContent = label;
       tick.style.top = `${legendY(t, L.plot)}px`;
       legend.appendChild(tick);
     }

@@ -18,27 +18,29 @@ const CSS = `
 .tw-matrix { position: relative; display: grid; }
 .tw-heatmap { display: block; cursor: crosshair; image-rendering: pixelated; }
 .tw-rowlabels, .tw-collabels { position: relative; overflow: hidden; }
-.tw-rowlabel, .tw-collabel { position: absolute; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+.tw-root .tw-rowlabel, .tw-root .tw-collabel { position: absolute; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
   border: 0; background: transparent; padding: 0 4px; cursor: pointer; color: var(--jp-ui-font-color1, #222); border-radius: 0; }
-.tw-rowlabel { right: 0; text-align: right; }
-.tw-collabel { bottom: 0; writing-mode: vertical-rl; transform: rotate(180deg); text-align: left; padding: 4px 0; }
-.tw-rowlabel.tw-sel, .tw-collabel.tw-sel { font-weight: 700; color: var(--jp-brand-color1, #1976d2); }
+.tw-root .tw-rowlabel { right: 0; text-align: right; }
+.tw-root .tw-collabel { bottom: 0; writing-mode: vertical-rl; transform: rotate(180deg); text-align: left; padding: 4px 0; }
+.tw-root .tw-rowlabel.tw-sel, .tw-root .tw-collabel.tw-sel { font-weight: 700; color: var(--jp-brand-color1, #1976d2); }
 .tw-legend { position: relative; }
 .tw-legend canvas { position: absolute; left: 4px; top: 0; }
+.tw-tick.tw-end { font-weight: 600; }
 .tw-tick { position: absolute; left: 22px; transform: translateY(-50%); font-size: 11px; white-space: nowrap;
   color: var(--jp-ui-font-color2, #555); }
 .tw-tooltip { position: absolute; pointer-events: none; z-index: 10; padding: 3px 6px; font-size: 12px; white-space: pre;
   background: var(--jp-layout-color0, #fff); color: var(--jp-ui-font-color0, #000); border: 1px solid var(--jp-border-color1, #bbb);
   box-shadow: 0 1px 4px rgba(0,0,0,.2); max-width: 360px; overflow: hidden; text-overflow: ellipsis; }
-.tw-drill { flex: 1 1 300px; min-width: 260px; max-width: 520px; }
+.tw-drill { flex: 1 1 340px; min-width: 300px; max-width: 520px; overflow-x: auto; }
 .tw-drill h4 { margin: 0 0 4px; font-size: 1em; overflow-wrap: anywhere; }
 .tw-stats { display: grid; grid-template-columns: auto 1fr; gap: 0 8px; margin-bottom: 6px; }
 .tw-muted { color: var(--jp-ui-font-color2, #666); }
-.tw-partners { width: 100%; border-collapse: collapse; }
+.tw-partners { border-collapse: collapse; font-size: 12px; }
+.tw-partners th { font-weight: normal; text-align: left; }
 .tw-partners td { padding: 1px 4px; white-space: nowrap; }
-.tw-partners td.tw-pname { max-width: 140px; overflow: hidden; text-overflow: ellipsis; }
+.tw-partners td.tw-pname { max-width: 110px; overflow: hidden; text-overflow: ellipsis; }
 .tw-partners tr.tw-sel td { background: var(--jp-layout-color2, #eee); }
-.tw-bar { position: relative; width: 120px; height: 10px; background: var(--jp-layout-color2, #f2f2f2); }
+.tw-bar { position: relative; width: 80px; height: 10px; background: var(--jp-layout-color2, #f2f2f2); }
 .tw-bar > span { position: absolute; top: 0; height: 100%; }
 .tw-bar::after { content: ""; position: absolute; left: 50%; top: -1px; bottom: -1px; border-left: 1px solid var(--jp-ui-font-color2, #888); }
 .tw-linkbtn { border: 0 !important; background: transparent !important; padding: 0 !important; text-align: left; cursor: pointer;
