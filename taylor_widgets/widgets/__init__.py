@@ -3,6 +3,11 @@
 __all__: list[str] = []
 
 # --- interaction widgets, export (issue 3) ---
+from .interaction_matrix import InteractionMatrix
+from .explorer import Explorer
+from .export import export_html
+
+__all__ += ["InteractionMatrix", "Explorer", "export_html"]
 
 # --- CAM viewer (issue 5) ---
 

@@ -1,0 +1,158 @@
+"""Validation for the interaction widgets, in one place.
+
+Every public argument and every user-state trait goes through a function here, so a bad value
+gets the same ValueError/TypeError (naming the argument) whether it came from the constructor,
+a later Python assignment or the front end.
+"""
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+from ..core.results import PathResult
+from ._serialize import as_float32
+
+ORDERS = ("given", "attribution", "cluster")
+SCHEMES = ("RdBu", "PuOr", "PiYG")
+LABELS = {
+    "integrated_hessians": "Γ, Integrated Hessians",
+    "expected_hessians": "Γ, Expected Hessians",
+}
+
+
+def check_int(value, name: str, lo: int | None = None, hi: int | None = None) -> int:
+    """An int (not a bool) with lo ≤ value < hi."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name}: expected an int, got {type(value).__name__}")
+    value = int(value)
+    if lo is not None and value < lo:
+        raise ValueError(f"{name}: expected an int ≥ {lo}, got {value}")
+    if hi is not None and value >= hi:
+        raise ValueError(f"{name}: expected an int < {hi}, got {value}")
+    return value
+
+
+def check_choice(value, name: str, choices) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name}: expected one of {', '.join(map(repr, choices))}, got {value!r}")
+    return value
+
+
+def _finite(arr: np.ndarray, name: str) -> np.ndarray:
+    if arr.size and not np.isfinite(arr).all():
+        raise ValueError(f"{name}: contains {int((~np.isfinite(arr)).sum())} NaN or Inf value(s)")
+    return arr
+
+
+def matrix_payload(result_or_array, feature_names=None) -> tuple[dict, str]:
+    """Trait values (matrix, attributions, inputs, baselines, feature_names) and the method name.
+
+    result_or_array: a PathResult with the full matrix, or a (d, d) / (B, d, d) array or tensor.
+    """
+    if isinstance(result_or_array, PathResult):
+        r = result_or_array
+        if r.rows is not None:
+            raise ValueError(
+                f"result_or_array: holds only rows {r.rows}; InteractionMatrix needs the full matrix "
+                "(call the method without rows=)"
+            )
+        B = r.values.shape[0]
+        flat = as_float32(r.values, "result_or_array").reshape(B, -1)
+        d = int(round(math.sqrt(flat.shape[1])))
+        matrix = flat.reshape(B, d, d)
+        traits = {
+            "matrix": _finite(matrix, "result_or_array"),
+            "attributions": _optional(r.attributions, B, d),
+            "inputs": _optional(r.x, B, d),
+            "baselines": _optional(r.baseline, B, d),
+        }
+        names = feature_names if feature_names is not None else r.feature_names
+        method = r.method
+    else:
+        if result_or_array is None or isinstance(result_or_array, (str, bytes, dict)):
+            raise TypeError(
+                "result_or_array: expected a PathResult or a (d, d) / (B, d, d) array or tensor, "
+                f"got {type(result_or_array).__name__}"
+            )
+        m = as_float32(result_or_array, "result_or_array")
+        if m.ndim == 2:
+            m = m[None]
+        if m.ndim != 3 or m.shape[1] != m.shape[2] or m.shape[1] == 0:
+            raise ValueError(
+                f"result_or_array: expected a square matrix (d, d) or a batch (B, d, d), got shape {tuple(m.shape)}"
+            )
+        traits = {"matrix": _finite(m, "result_or_array"), "attributions": None, "inputs": None, "baselines": None}
+        names, method = feature_names, "array"
+    traits["feature_names"] = check_names(names, traits["matrix"].shape[1])
+    return traits, method
+
+
+def _optional(t, B: int, d: int):
+    """A (B, d) view of a result tensor, or None when it is missing or not one value per feature."""
+    if t is None:
+        return None
+    arr = as_float32(t)
+    return arr.reshape(B, d) if arr.size == B * d else None
+
+
+def check_names(names, d: int) -> list[str]:
+    """d feature names (untrusted text, kept verbatim); default x0, x1, …"""
+    if names is None:
+        return [f"x{i}" for i in range(d)]
+    if isinstance(names, (str, bytes)) or not hasattr(names, "__iter__"):
+        raise TypeError(f"feature_names: expected a list of {d} strings, got {type(names).__name__}")
+    names = list(names)
+    if len(names) != d:
+        raise ValueError(f"feature_names: expected {d} names (one per feature), got {len(names)}")
+    bad = [type(n).__name__ for n in names if not isinstance(n, str)]
+    if bad:
+        raise TypeError(f"feature_names: expected strings, got {bad[0]}")
+    return names
+
+
+def check_color_scale(value) -> dict:
+    """{"vmax": positive float | None (auto), "scheme": one of SCHEMES}; missing keys take defaults."""
+    if value is None:
+        return {"vmax": None, "scheme": "RdBu"}
+    if not isinstance(value, dict):
+        raise TypeError(f"color_scale: expected a dict {{'vmax': float | None, 'scheme': str}}, got {type(value).__name__}")
+    unknown = set(value) - {"vmax", "scheme"}
+    if unknown:
+        raise ValueError(f"color_scale: unknown key(s) {sorted(unknown)}; expected 'vmax' and 'scheme'")
+    vmax = value.get("vmax")
+    if vmax is not None:
+        if isinstance(vmax, bool) or not isinstance(vmax, Real) or not math.isfinite(vmax) or vmax <= 0:
+            raise ValueError(f"color_scale: 'vmax' must be a positive finite number or None, got {vmax!r}")
+        vmax = float(vmax)
+    return {"vmax": vmax, "scheme": check_choice(value.get("scheme", "RdBu"), "color_scale['scheme']", SCHEMES)}
+
+
+def check_higher_order(value, d: int) -> list[dict]:
+    """[{"members": [≥3 distinct feature indices], "score": float}, ...]."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"higher_order: expected a list of {{'members', 'score'}} dicts, got {type(value).__name__}")
+    out = []
+    for k, item in enumerate(value):
+        if not isinstance(item, dict) or set(item) != {"members", "score"}:
+            raise ValueError(f"higher_order[{k}]: expected a dict with keys 'members' and 'score', got {item!r}")
+        members = [check_int(m, f"higher_order[{k}]['members']", 0, d) for m in item["members"]]
+        if len(members) < 3 or len(set(members)) != len(members):
+            raise ValueError(f"higher_order[{k}]: 'members' must be ≥ 3 distinct features, got {members}")
+        score = item["score"]
+        if isinstance(score, bool) or not isinstance(score, Real) or not math.isfinite(score):
+            raise ValueError(f"higher_order[{k}]: 'score' must be a finite number, got {score!r}")
+        out.append({"members": members, "score": float(score)})
+    return out
+
+
+def check_pair(value, d: int) -> list[int]:
+    if value is None:
+        return []
+    value = list(value)
+    if len(value) not in (0, 2):
+        raise ValueError(f"selected_pair: expected [] or [i, j], got {value!r}")
+    return [check_int(v, "selected_pair", 0, d) for v in value]

@@ -1,0 +1,91 @@
+"""The one array serializer: float32, C order, {dtype, shape, view}, byteOffset-safe decoding."""
+import numpy as np
+import pytest
+import torch
+import traitlets
+
+from taylor_widgets.widgets._serialize import Float32Array, array_from_json, array_to_json, as_float32
+
+
+def roundtrip(value):
+    wire = array_to_json(value)
+    # the front end sends back what it got: the same dict with a memoryview over the bytes
+    return wire, array_from_json({**wire, "view": memoryview(bytes(wire["view"]))})
+
+
+def test_wire_format_is_float32_c_order_bytes():
+    a = np.arange(6, dtype=np.float64).reshape(2, 3) / 7
+    wire = array_to_json(a)
+    assert wire["dtype"] == "float32" and wire["shape"] == [2, 3]
+    assert isinstance(wire["view"], memoryview)
+    assert bytes(wire["view"]) == a.astype("<f4").tobytes(order="C")
+
+
+def test_roundtrip_is_byte_exact():
+    a = np.random.default_rng(0).normal(size=(3, 4, 4)).astype(np.float32)
+    a[0, 0, 0], a[1, 1, 1] = np.float32(1e-38), np.float32(-3.4e38)
+    _, back = roundtrip(a)
+    assert back.dtype == np.float32 and back.shape == a.shape
+    assert back.tobytes() == a.tobytes()
+
+
+def test_non_contiguous_and_fortran_inputs_are_sent_in_c_order():
+    base = np.arange(48, dtype=np.float32).reshape(6, 8)
+    for a in (base[::2, 1::3], base.T, np.asfortranarray(base)):
+        wire, back = roundtrip(a)
+        assert bytes(wire["view"]) == np.ascontiguousarray(a).tobytes()
+        np.testing.assert_array_equal(back, a)
+        assert back.flags.c_contiguous
+
+
+def test_torch_tensor_and_double_are_converted():
+    t = torch.linspace(-1, 1, 10, dtype=torch.float64).reshape(2, 5)
+    wire, back = roundtrip(t)
+    assert wire["shape"] == [2, 5]
+    np.testing.assert_array_equal(back, t.numpy().astype(np.float32))
+
+
+def test_empty_is_shape_zero_and_no_bytes():
+    for value in (None, [], np.zeros((0, 3))):
+        assert array_to_json(value) == {"dtype": "float32", "shape": [0], "view": b""}
+    assert array_from_json({"dtype": "float32", "shape": [0], "view": b""}).shape == (0,)
+
+
+def test_decoder_honours_a_view_into_a_larger_buffer():
+    payload = np.arange(10, dtype=np.float32)
+    big = b"\x00" * 4 + payload.tobytes() + b"\xff" * 8
+    view = memoryview(big)[4 : 4 + 40]
+    np.testing.assert_array_equal(array_from_json({"dtype": "float32", "shape": [2, 5], "view": view}), payload.reshape(2, 5))
+
+
+def test_decoder_rejects_bad_payloads():
+    with pytest.raises(ValueError, match="shape"):
+        array_from_json({"dtype": "float32", "shape": [3], "view": b"\x00" * 8})
+    with pytest.raises(TypeError, match="float32"):
+        array_from_json({"dtype": "float64", "shape": [1], "view": b"\x00" * 8})
+    with pytest.raises(ValueError, match="whole number"):
+        array_from_json({"dtype": "float32", "shape": [1], "view": b"\x00" * 5})
+
+
+def test_stored_array_does_not_alias_the_callers_array():
+    a = np.ones(4, dtype=np.float32)
+    stored = as_float32(a)
+    a[0] = 5
+    assert stored[0] == 1 and not stored.flags.writeable
+
+
+class Holder(traitlets.HasTraits):
+    arr = Float32Array(ndim=2)
+
+
+def test_trait_notifies_only_on_real_change_and_checks_rank():
+    h, seen = Holder(), []
+    h.observe(lambda c: seen.append(c["new"].shape), "arr")
+    h.arr = np.ones((2, 2))
+    h.arr = np.ones((2, 2), dtype=np.float64)  # same values: silent
+    h.arr = np.zeros((2, 2))
+    assert seen == [(2, 2), (2, 2)]
+    with pytest.raises(traitlets.TraitError, match="2-d"):
+        h.arr = np.ones(3)
+    with pytest.raises(TypeError, match="numbers"):
+        h.arr = np.array([["a", "b"]])
