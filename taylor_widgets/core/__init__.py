@@ -29,5 +29,13 @@ from .nid import nid
 __all__ += ["cross_derivatives", "global_interactions", "nid"]
 
 # --- Grad-CAM / Taylor-CAM (issue 5) ---
+from .cam import GradCAMResult, TaylorCAMResult, grad_cam, taylor_cam
+from .datasets_images import sort_of_clevr, yield_or_go
+from .image_models import RelationNet, YieldOrGoCNN, train_relation_net, train_yield_or_go
+
+__all__ += [
+    "GradCAMResult", "RelationNet", "TaylorCAMResult", "YieldOrGoCNN", "grad_cam", "sort_of_clevr",
+    "taylor_cam", "train_relation_net", "train_yield_or_go", "yield_or_go",
+]
 
 # --- second-order saliency, Taylor interactions, audit (issue 6) ---

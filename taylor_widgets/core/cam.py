@@ -1,0 +1,247 @@
+"""Grad-CAM (Selvaraju et al., ICCV 2017, https://arxiv.org/abs/1610.02391) and its second-order
+extension Taylor-CAM (Lerman, Xu, Venuto, Kautz, ICCV 2021, https://arxiv.org/abs/2103.11803).
+
+On a layer activation A read as N = h·w cells of K channels, with score y:
+
+    Grad-CAM      α_k = mean_i ∂y/∂A_ik,  map_i = ReLU(Σ_k α_k A_ik)
+    Taylor-CAM    s_{i→j} = Σ_k A_ik Σ_l ∂²y/∂A_ik ∂A_jl,   TC(i,j) = s_{i→j}² + s_{j→i}²  (i ≠ j)
+    3-way         s_{i→j,l} = Σ_k A_ik Σ_{m,n} ∂³y/∂A_ik ∂A_jm ∂A_ln,
+                  TC(i,j,l) = s_{i→j,l}² + s_{j→i,l}² + s_{l→i,j}²
+
+s_{i→j} is the change of cell i's first-order (gradient × activation) contribution when every
+channel of cell j shifts by one. The column s_{·→j} is one Hessian-vector product with the
+indicator of cell j, contracted with A, so the N×N map costs N HVPs (vmapped in chunks) and the
+(N·K)² Hessian is never formed. A 3-way column s_{·→j,l} is one nested HVP.
+
+Grad-CAM runs on plain autograd; Taylor-CAM re-runs the network with the layer's output replaced
+by a function input, so torch.func can differentiate y with respect to A.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from . import _inputs as inp
+from . import derivatives as dv
+from ._cam_hooks import Grid, LayerTap, make_grid, resolve_layer
+
+
+@dataclass
+class GradCAMResult:
+    """Grad-CAM maps: `cam` (B, h, w) on the layer's grid and `upsampled` (B, H, W) on the image."""
+
+    cam: torch.Tensor
+    upsampled: torch.Tensor
+    weights: torch.Tensor  # (B, K) channel weights α
+    layer: str
+    activation_shape: tuple[int, ...]  # (B, K, h, w) or (B, T, K)
+    target: torch.Tensor | None  # (B,) class indices, or None
+    output: torch.Tensor  # (B,) the explained score y
+
+    def __repr__(self) -> str:
+        return (f"GradCAMResult(layer={self.layer!r}, cam={tuple(self.cam.shape)}, "
+                f"upsampled={tuple(self.upsampled.shape)}, activations={self.activation_shape})")
+
+
+@dataclass
+class TaylorCAMResult:
+    """Taylor-CAM pair scores TC (B, N, N) over the N = h·w cells of a layer, with maps to draw."""
+
+    pair_scores: torch.Tensor  # (B, N, N) TC(i, j), symmetric, 0 on the diagonal
+    directed: torch.Tensor  # (B, N, N) s_{i→j}
+    top_pairs: list[list[tuple[int, int, float]]]  # per image, (i, j, TC) with i < j, strongest first
+    partner_cells: torch.Tensor  # (B, M) cells whose partner maps are given
+    partner_maps: torch.Tensor  # (B, M, h, w) TC(i, ·) for each partner cell i
+    strength: torch.Tensor  # (B, h, w) Σ_j TC(i, j)
+    strength_upsampled: torch.Tensor  # (B, H, W)
+    grad_cam: GradCAMResult
+    grid: tuple[int, int]
+    image_size: tuple[int, int]
+    layer: str
+    order: int
+    triples: torch.Tensor | None = None  # (B, M3, 3) cells (i, j, l), order=3 only
+    triple_scores: torch.Tensor | None = None  # (B, M3) TC(i, j, l)
+
+    def cell_boxes(self) -> torch.Tensor:
+        """(N, 4) pixel boxes (x0, y0, x1, y1) of the cells, row-major, in image coordinates."""
+        (h, w), (H, W) = self.grid, self.image_size
+        r, c = torch.meshgrid(torch.arange(h), torch.arange(w), indexing="ij")
+        r, c = r.reshape(-1).double(), c.reshape(-1).double()
+        return torch.stack([c * W / w, r * H / h, (c + 1) * W / w, (r + 1) * H / h], dim=1)
+
+    def __repr__(self) -> str:
+        extra = f", triples={tuple(self.triples.shape)}" if self.triples is not None else ""
+        return (f"TaylorCAMResult(layer={self.layer!r}, order={self.order}, grid={self.grid}, "
+                f"pair_scores={tuple(self.pair_scores.shape)}, top_pairs={len(self.top_pairs[0])} per image{extra})")
+
+
+def grad_cam(model, x, layer, target=None, *, grid=None, cls_token=False) -> GradCAMResult:
+    """Grad-CAM of `target` at `layer` (module or dotted name).
+
+    x: (B, C, H, W). The layer's output is (B, K, h, w), or tokens (B, T, K) with `grid=(h, w)`
+    (`cls_token=True` drops a leading CLS token). target: None (scalar model) | int | (B,) | callable.
+    """
+    x, module, name, tgt = _prepare(model, x, layer, target)
+    tap = LayerTap(module, name)
+    try:
+        tap.attach()
+        with torch.enable_grad():
+            y = tgt.fn(tap.run(model, x))
+            A = tap.output
+            (G,) = torch.autograd.grad(y.sum(), A)
+    finally:
+        tap.detach()
+    g = make_grid(A, name, grid, cls_token)
+    return _grad_cam_result(g, A.detach(), G, x, name, tgt, y.detach())
+
+
+def taylor_cam(model, x, layer, target=None, order=2, cells=None, top_k=10, chunk_size=None, *,
+               grid=None, cls_token=False, max_bytes=None) -> TaylorCAMResult:
+    """Taylor-CAM pair scores of `target` at `layer`, with Grad-CAM alongside.
+
+    x: (B, C, H, W); layer output (B, K, h, w), or tokens (B, T, K) with `grid=(h, w)`
+    (`cls_token=True` drops a leading CLS token). target: None | int | (B,) | callable.
+    order=2: cells are the cells whose partner maps TC(i, ·) to return (default: the first
+    min(top_k, N) distinct cells of the ranked top pairs). order=3: cells are (i, j, l) triples to
+    score (default: each of the top_k pairs extended by its strongest third cell l, ranked by
+    s_{l→i,j}²). top_k: pairs per image in `top_pairs`. chunk_size: HVPs per vmapped chunk
+    (default: about 256 MiB of tangents). Cost: N HVPs per image, plus 3 nested HVPs per triple.
+    """
+    if order not in (2, 3):
+        raise ValueError(f"order: expected 2 or 3, got {order!r}")
+    top_k = inp.as_positive_int(top_k, "top_k", 10)
+    x, module, name, tgt = _prepare(model, x, layer, target)
+    tap = LayerTap(module, name)
+    try:
+        tap.attach()
+        with torch.no_grad():
+            y = tgt.fn(tap.run(model, x))
+            A = tap.output.detach()
+        g = make_grid(A, name, grid, cls_token)
+        if g.n < 2:
+            raise ValueError(f"layer: {name!r} has a single cell; Taylor-CAM needs at least 2 to pair")
+        B, N = x.shape[0], g.n
+        inp.check_result_size((B, N, N), A.element_size(), max_bytes, "Pick an earlier layer with fewer cells.")
+        size = dv.chunk_size(dv.per_item_bytes(1, A[0].numel(), A.element_size(), x[0].numel()), chunk_size)
+        sel = dv.selector_rows(tgt.fn, B, x.device, x.dtype)
+        fns = [_example_fn(model, tap, x[b : b + 1], tgt.fn, g.shape) for b in range(B)]
+        S, G = torch.zeros(B, N, N, dtype=A.dtype, device=A.device), torch.zeros_like(A)
+        # no_grad: torch.func's transforms ignore it, and it stops autograd recording the
+        # parameters' graph through every HVP (results come back detached, memory stays flat)
+        with torch.no_grad():
+            peak = _pair_columns(fns, A, sel, g, size, S, G)
+        if peak == 0.0:
+            inp.warn_if_piecewise_linear(model)
+        TC = S**2 + S.transpose(1, 2) ** 2
+        TC.diagonal(dim1=1, dim2=2).zero_()
+        top = _top_pairs(TC, top_k)
+        triples = scores3 = None
+        if order == 3:
+            with torch.no_grad():
+                triples, scores3 = _three_way(fns, A, sel, g, cells, top)
+    finally:
+        tap.detach()
+    gc = _grad_cam_result(g, A, G, x, name, tgt, y.detach())
+    partner = _partner_cells(top, N, top_k, cells if order == 2 else None, A.device)
+    strength = TC.sum(-1).reshape(B, g.h, g.w)
+    return TaylorCAMResult(
+        pair_scores=TC, directed=S, top_pairs=top, partner_cells=partner,
+        partner_maps=torch.gather(TC, 1, partner[:, :, None].expand(-1, -1, N)).reshape(B, -1, g.h, g.w),
+        strength=strength, strength_upsampled=_upsample(strength, x), grad_cam=gc, grid=(g.h, g.w),
+        image_size=tuple(x.shape[-2:]), layer=name, order=order, triples=triples, triple_scores=scores3,
+    )
+
+
+def _prepare(model, x, layer, target):
+    inp.check_model(model)
+    module, name = resolve_layer(model, layer)
+    device, dtype = inp.model_device_dtype(model)
+    x = inp.as_input(x, "x", device, dtype)
+    if x.dim() != 4:
+        raise ValueError(f"x: expected images (B, C, H, W), got shape {tuple(x.shape)}")
+    tgt, _ = inp.as_target(model, x, target)
+    return x, module, name, tgt
+
+
+def _example_fn(model, tap: LayerTap, xb: torch.Tensor, target_fn, shape):
+    """f(a, sel) → y for one image as a pure function of the layer's activation a (*shape)."""
+    return dv.example_function(lambda a: tap.run_replaced(model, xb, a), target_fn, shape)
+
+
+def _pair_columns(fns, A, sel, g: Grid, size: int, S, G) -> float:
+    """Fill S[b, :, j] = s_{·→j} (one HVP with cell j's indicator each) and G[b] = ∂y/∂A; return max |Hu|."""
+    peak = 0.0
+    for b in range(A.shape[0]):
+        for s in range(0, g.n, size):
+            js = torch.arange(s, min(s + size, g.n), device=A.device)
+            grad_b, HU = dv.grad_and_hvps(fns[b], A[b], g.indicators(js, A.dtype), sel[b])
+            S[b, :, js] = (g.cells(A[b])[None] * g.cells(HU)).sum(-1).T
+            G[b], peak = grad_b, max(peak, float(HU.abs().amax()))
+    return peak
+
+
+def _upsample(m: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """(B, h, w) → (B, H, W) bilinear, as Grad-CAM draws maps on the image."""
+    return F.interpolate(m[:, None], size=tuple(x.shape[-2:]), mode="bilinear", align_corners=False)[:, 0]
+
+
+def _grad_cam_result(g: Grid, A, G, x, name, tgt, y) -> GradCAMResult:
+    cells, grads = g.cells(A), g.cells(G)  # (B, N, K)
+    alpha = grads.mean(1)  # (B, K)
+    cam = torch.relu((cells * alpha[:, None, :]).sum(-1)).reshape(-1, g.h, g.w)
+    return GradCAMResult(cam.detach(), _upsample(cam, x).detach(), alpha.detach(), name, tuple(A.shape), tgt.index, y)
+
+
+def _top_pairs(TC: torch.Tensor, k: int) -> list[list[tuple[int, int, float]]]:
+    N = TC.shape[-1]
+    iu = torch.triu_indices(N, N, offset=1, device=TC.device)
+    vals = TC[:, iu[0], iu[1]]  # (B, N(N-1)/2)
+    v, idx = vals.topk(min(k, vals.shape[1]), dim=1)
+    return [[(int(iu[0, t]), int(iu[1, t]), float(s)) for s, t in zip(vb, ib)] for vb, ib in zip(v, idx)]
+
+
+def _partner_cells(top, N: int, top_k: int, cells, device) -> torch.Tensor:
+    if cells is not None:
+        rows = inp.as_rows(cells, N, "cells")
+        return torch.tensor(rows, device=device).expand(len(top), -1).clone()
+    m = min(top_k, N)
+    out = []
+    for pairs in top:
+        seen = list(dict.fromkeys(c for i, j, _ in pairs for c in (i, j)))
+        seen += [c for c in range(N) if c not in seen]  # pad past the top pairs in cell order
+        out.append(seen[:m])
+    return torch.tensor(out, device=device, dtype=torch.long)
+
+
+def _three_way(fns, A, sel, g: Grid, cells, top):
+    """3-way scores for `cells` triples (same for every image) or the top pairs extended."""
+    B, N = A.shape[0], g.n
+
+    def columns(b, pairs):  # s_{·→j,l} for each (j, l): (P, N)
+        js = torch.tensor(pairs, device=A.device).reshape(-1, 2)
+        U, V = g.indicators(js[:, 0], A.dtype), g.indicators(js[:, 1], A.dtype)
+        T = dv.third_order_rows(fns[b], A[b], U, V, sel[b])
+        return (g.cells(A[b])[None] * g.cells(T)).sum(-1)
+
+    if cells is None:
+        trip = []
+        for b in range(B):
+            pairs = [(i, j) for i, j, _ in top[b]]
+            col = columns(b, pairs) ** 2  # (P, N): s_{l→i,j}² for every l
+            for p, (i, j) in enumerate(pairs):
+                col[p, [i, j]] = -1.0
+            trip.append([(i, j, int(col[p].argmax())) for p, (i, j) in enumerate(pairs)])
+    else:
+        one = [tuple(inp.as_rows(list(t), N, "cells")) for t in cells]
+        if not one or any(len(t) != 3 or len(set(t)) != 3 for t in one):
+            raise ValueError(f"cells: for order=3, expected a list of (i, j, l) triples of distinct cells, got {cells!r}")
+        trip = [one] * B
+    scores = torch.zeros(B, len(trip[0]), dtype=A.dtype, device=A.device)
+    for b in range(B):
+        pairs = [p for i, j, l in trip[b] for p in ((j, l), (i, l), (i, j))]
+        col = columns(b, pairs).reshape(-1, 3, N)
+        src = torch.tensor(trip[b], device=A.device)  # the cell each column is read at
+        scores[b] = (col.gather(2, src[:, :, None])[..., 0] ** 2).sum(-1)
+    return torch.tensor(trip, device=A.device, dtype=torch.long), scores
