@@ -1,0 +1,78 @@
+"""Browser fixtures: pytest-ipywidgets (solara, offline assets) driving the system Chromium.
+
+Playwright cannot download its own browsers here, so pytest-playwright's launch arguments are
+pointed at /usr/bin/chromium ($CHROMIUM overrides). The vuetify warm-up of pytest-ipywidgets
+needs ipyvuetify, which these widgets do not use, so `solara_test` runs without it.
+"""
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+import torch
+
+torch.set_num_threads(1)
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+STATIC = Path(__file__).resolve().parents[2] / "taylor_widgets" / "static"
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    missing = [] if Path(CHROMIUM).exists() else [f"no Chromium at {CHROMIUM}"]
+    if not (STATIC / "interaction_matrix.js").exists():
+        missing.append("JS bundle not built (cd js && npm run build)")
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+            if missing:
+                item.add_marker(pytest.mark.skip(reason="; ".join(missing)))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1200, "height": 900}}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def solara_server():
+    """pytest-ipywidgets' solara server, on a free port: other suites may hold the default one."""
+    from solara.server.starlette import ServerStarlette
+
+    server = ServerStarlette(free_port(), "localhost")
+    try:
+        server.serve_threaded()
+        server.wait_until_serving()
+        yield server
+    finally:
+        server.stop_serving()
+
+
+@pytest.fixture()
+def solara_test(solara_server, solara_app, page_session):
+    from solara.test.pytest_plugin import _solara_test
+
+    with _solara_test(solara_server, solara_app, page_session, require_vuetify_warmup=False):
+        yield
+
+
+@pytest.fixture()
+def jupyter_bin():
+    exe = Path(os.sys.executable).parent / "jupyter"
+    return str(exe) if exe.exists() else shutil.which("jupyter")
