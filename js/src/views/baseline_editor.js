@@ -169,7 +169,7 @@ export function createBaselineEditor({ model, state, invalidate, setStatus }) {
       const { lo, hi, step } = sliderRange(range, v.d, i, inp, b[i]);
       r.slider.min = String(lo); r.slider.max = String(hi); r.slider.step = String(step);
       if (r.slider !== active) r.slider.value = String(b[i]);
-      if (r.num !== active) r.num.value = String(Number(b[i].toPrecision(7)));
+      if (r.num !== active) r.num.value = String(Number(b[i].toPrecision(6)));
       r.input.textContent = fmt(inp, 4);
     }
     const k = model.get("baseline_kind") || "custom";

@@ -13,7 +13,7 @@ const CSS = `
 .tw-root button { cursor: pointer; background: var(--jp-layout-color2, #eee); }
 .tw-root button:hover { background: var(--jp-layout-color3, #ddd); }
 .tw-root :focus-visible { outline: 2px solid var(--jp-brand-color1, #1976d2); outline-offset: 1px; }
-.tw-root input[type=number] { width: 6.5em; }
+.tw-root input[type=number] { width: 7.5em; }
 .tw-main { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
 .tw-matrix { position: relative; display: grid; }
 .tw-heatmap { display: block; cursor: crosshair; image-rendering: pixelated; }
@@ -22,6 +22,7 @@ const CSS = `
   border: 0; background: transparent; padding: 0 4px; cursor: pointer; color: var(--jp-ui-font-color1, #222); border-radius: 0; }
 .tw-root .tw-rowlabel { right: 0; text-align: right; }
 .tw-root .tw-collabel { bottom: 0; writing-mode: vertical-rl; transform: rotate(180deg); text-align: left; padding: 4px 0; }
+.tw-root .tw-rowlabel:hover, .tw-root .tw-collabel:hover { background: var(--jp-layout-color2, #eee); }
 .tw-root .tw-rowlabel.tw-sel, .tw-root .tw-collabel.tw-sel { font-weight: 700; color: var(--jp-brand-color1, #1976d2); }
 .tw-legend { position: relative; }
 .tw-legend canvas { position: absolute; left: 4px; top: 0; }
@@ -36,7 +37,7 @@ const CSS = `
 .tw-stats { display: grid; grid-template-columns: auto 1fr; gap: 0 8px; margin-bottom: 6px; }
 .tw-muted { color: var(--jp-ui-font-color2, #666); }
 .tw-partners { border-collapse: collapse; font-size: 12px; }
-.tw-partners th { font-weight: normal; text-align: left; }
+.tw-partners th { font-weight: normal; text-align: left; padding: 1px 4px; }
 .tw-partners td { padding: 1px 4px; white-space: nowrap; }
 .tw-partners td.tw-pname { max-width: 110px; overflow: hidden; text-overflow: ellipsis; }
 .tw-partners tr.tw-sel td { background: var(--jp-layout-color2, #eee); }
