@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { lut, lutIndex, valueToRGBA, autoVmax, resolveVmax, legendTicks, rasterize, LUT_SIZE, SCHEME_NAMES } from "../src/lib/colorscale.js";
+import { lut, lutIndex, valueToRGBA, autoVmax, resolveVmax, legendTicks, legendStops, rasterize, LUT_SIZE, SCHEME_NAMES } from "../src/lib/colorscale.js";
 
 describe("colorscale", () => {
   it("maps 0 to the neutral centre colour in every scheme", () => {
@@ -39,6 +39,11 @@ describe("colorscale", () => {
     expect(vals).toEqual([-2, -1, 0, 1, 2]);
     expect(t.find((x) => x.value === 0).t).toBeCloseTo(0.5);
     expect(legendTicks(0.03).map((x) => x.value)).toEqual([-0.02, 0, 0.02]);
+  });
+  it("legend stops add ±vmax only when no nice tick is near the ends", () => {
+    const a = legendStops(0.999);
+    expect(a.filter((s) => s.end).map((s) => s.value)).toEqual([0.999, -0.999]);
+    expect(legendStops(2).some((s) => s.end)).toBe(false); // ±2 are nice ticks already
   });
   it("rasterizes a reordered sub-matrix one pixel per cell", () => {
     const m = new Float32Array([1, -1, 0, 0.5, 0, 0, NaN, 0, -1]); // 3×3

@@ -71,6 +71,15 @@ export function legendTicks(vmax, count = 5) {
   return vals.map((value) => ({ value, t: (value + vmax) / (2 * vmax) }));
 }
 
+/** Legend ticks plus ±vmax themselves (end: true) unless a nice tick already sits near the ends. */
+export function legendStops(vmax, count = 5) {
+  const ticks = legendTicks(vmax, count).map((t) => ({ ...t, end: false }));
+  if (!ticks.length || 1 - ticks[ticks.length - 1].t > 0.08) {
+    ticks.push({ value: vmax, t: 1, end: true }, { value: -vmax, t: 0, end: true });
+  }
+  return ticks;
+}
+
 /**
  * Fill `out` (RGBA, n×n) with the sub-matrix of `m` (d×d) picked by `idx` (length n):
  * one pixel per cell, so a 1000×1000 view is one typed-array pass. Pixels are written as

@@ -2,8 +2,8 @@
 // plus the drill-down partners in the CSV when a feature is selected.
 import { viewCSV } from "../lib/csv.js";
 import { partners } from "../lib/topk.js";
-import { legendTicks, lut, LUT_SIZE } from "../lib/colorscale.js";
-import { fmtTick } from "../lib/format.js";
+import { legendStops, lut, LUT_SIZE } from "../lib/colorscale.js";
+import { fmt, fmtTick } from "../lib/format.js";
 import { nameOf } from "./state.js";
 
 /** Start a download of `href` (data: or blob: URL) named `filename`. */
@@ -74,7 +74,7 @@ export function exportPNG({ canvas, layout: L, view: v }, root) {
     ctx.fillRect(lx, y0 + y, 12, 1);
   }
   ctx.fillStyle = "#444"; ctx.font = "10px sans-serif"; ctx.textAlign = "left"; ctx.textBaseline = "middle";
-  for (const tick of legendTicks(v.vmax)) ctx.fillText(fmtTick(tick.value), lx + 16, y0 + (1 - tick.t) * L.plot);
+  for (const s of legendStops(v.vmax)) ctx.fillText(s.end ? fmt(s.value) : fmtTick(s.value), lx + 16, y0 + (1 - s.t) * L.plot);
   const url = out.toDataURL("image/png");
   download(url, `${slug(v.title)}.png`, root);
   return url;

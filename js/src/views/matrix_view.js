@@ -2,7 +2,7 @@
 // labels when readable, the colour legend and a hover tooltip. It reads the derived view
 // and only writes to the model through `commit` on a click or a key press.
 import { computeLayout, backingSize, legendY } from "../lib/layout.js";
-import { rasterize, lut, LUT_SIZE, legendTicks } from "../lib/colorscale.js";
+import { rasterize, lut, LUT_SIZE, legendStops } from "../lib/colorscale.js";
 import { hitCell, positionOf, stepCell } from "../lib/hittest.js";
 import { fmt, fmtTick } from "../lib/format.js";
 import { nameOf, commit } from "./state.js";
@@ -140,14 +140,9 @@ export function createMatrixView({ model, state, invalidate }) {
       for (let k = 0; k < LUT_SIZE; k++) img.data.set(t.subarray((LUT_SIZE - 1 - k) * 4, (LUT_SIZE - k) * 4), k * 4);
       ctx.putImageData(img, 0, 0);
     }
-    const ticks = legendTicks(view.vmax).map((t) => ({ ...t, label: fmtTick(t.value), end: false }));
-    // Label ±vmax themselves unless a nice tick already sits close to the end.
-    if (!ticks.length || 1 - ticks[ticks.length - 1].t > 0.08) {
-      ticks.push({ t: 1, label: fmt(view.vmax), end: true }, { t: 0, label: fmt(-view.vmax), end: true });
-    }
-    for (const { t, label, end } of ticks) {
+    for (const { value, t, end } of legendStops(view.vmax)) {
       const tick = h("span", end ? "tw-tick tw-end" : "tw-tick");
-      tick.textContent = label;
+      tick.textContent = end ? fmt(value) : fmtTick(value);
       tick.style.top = `${legendY(t, L.plot)}px`;
       legend.appendChild(tick);
     }
