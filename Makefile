@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 TORCH_CPU ?= torch==2.13.0
 CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test test-py test-js test-browser test-notebooks install chromium bench notebooks clean
 
@@ -25,7 +26,7 @@ $(STAMP): pyproject.toml js/package.json js/package-lock.json | $(PY)
 install: $(STAMP)
 
 chromium:
-	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 demo: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/01_tabular_interactions.ipynb
