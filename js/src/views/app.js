@@ -66,15 +66,21 @@ export function mountApp({ model, el, extras = [] }) {
   function flush() {
     scheduled = false;
     if (disposed) return;
-    const v = state.derive();
-    title.textContent = v.title ? `${v.title} — ${v.valueLabel}` : v.valueLabel;
-    // Side-by-side when there is room for a drill panel, stacked otherwise.
-    const matrixWidth = width >= 900 ? width - 372 : width;
-    controls.update(v);
-    matrix.update(v, matrixWidth);
-    drill.update(v);
-    for (const p of parts) p.update(v);
-    localMsg = v.m && v.visible.length === 0 ? `No feature matches “${v.ui.query}”${v.topN ? ` in the top ${v.topN}` : ""}.` : "";
+    try {
+      const v = state.derive();
+      title.textContent = v.title ? `${v.title} — ${v.valueLabel}` : v.valueLabel;
+      // Side-by-side when there is room for a drill panel, stacked otherwise.
+      const matrixWidth = width >= 900 ? width - 372 : width;
+      controls.update(v);
+      matrix.update(v, matrixWidth);
+      drill.update(v);
+      for (const p of parts) p.update(v);
+      localMsg = v.m && v.visible.length === 0 ? `No feature matches “${v.ui.query}”${v.topN ? ` in the top ${v.topN}` : ""}.` : "";
+    } catch (err) {
+      // Bad data must not leave a blank cell: say what broke, keep the controls alive.
+      console.error("taylor_widgets view:", err);
+      localMsg = `Cannot draw this view: ${err && err.message ? err.message : err}`;
+    }
     renderStatus();
   }
 

@@ -14,9 +14,9 @@ const h = (tag, cls, attrs = {}) => {
   return e;
 };
 
-export function createMatrixView({ model, state, invalidate }) {
+export function createMatrixView({ model, invalidate }) {
   const wrap = h("div", "tw-matrix");
-  const corner = h("div");
+  const corner = h("div"); // empty grid cells keep labels, canvas and legend aligned
   const colLabels = h("div", "tw-collabels");
   const topRight = h("div");
   const rowLabels = h("div", "tw-rowlabels");

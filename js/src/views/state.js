@@ -17,7 +17,7 @@ function memo(fn) {
 }
 
 export function createState(model) {
-  const ui = { query: "", highlight: null, hover: null };
+  const ui = { query: "", highlight: null };
   const decoders = new Map();
   /** Decoded array trait, re-decoded only when the trait object changes. */
   const arr = (name) => {
@@ -30,9 +30,9 @@ export function createState(model) {
     }
   };
   const sampleOf = memo((M, s) => matrixSlice(M, s));
-  const rowOf = memo((A, s, d) => { const r = rowSlice(A, s); return r && r.length === d ? r : null; });
-  const rowOfI = memo((A, s, d) => { const r = rowSlice(A, s); return r && r.length === d ? r : null; });
-  const rowOfB = memo((A, s, d) => { const r = rowSlice(A, s); return r && r.length === d ? r : null; });
+  // One memo per (B, d) trait: a row that does not have d values is treated as unknown.
+  const rowMemo = () => memo((A, s, d) => { const r = rowSlice(A, s); return r && r.length === d ? r : null; });
+  const [phiOf, inputsOf, baselinesOf] = [rowMemo(), rowMemo(), rowMemo()];
   const scoresOf = memo((phi, m, d) => featureScores(phi, m, d));
   const orderOf = memo((name, m, d, scores) => makeOrder(name, { m, d, scores }));
   const visibleOf = memo((order, scores, top_n, names, query) => visibleFeatures({ order, scores, top_n, names, query }));
@@ -45,9 +45,9 @@ export function createState(model) {
     const d = M.shape.length === 3 ? M.shape[1] : names.length;
     const sample = Math.max(0, Math.min(B - 1, model.get("sample") | 0));
     const m = B > 0 ? sampleOf(M, sample) : null;
-    const phi = rowOf(arr("attributions"), sample, d);
-    const inputs = rowOfI(arr("inputs"), sample, d);
-    const baselines = rowOfB(arr("baselines"), sample, d);
+    const phi = phiOf(arr("attributions"), sample, d);
+    const inputs = inputsOf(arr("inputs"), sample, d);
+    const baselines = baselinesOf(arr("baselines"), sample, d);
     const scores = scoresOf(phi, m, d);
     const orderName = model.get("order") || "given";
     const order = orderOf(orderName, m, d, scores);
