@@ -9,7 +9,9 @@ On a layer activation A read as N = h·w cells of K channels, with score y:
                   TC(i,j,l) = s_{i→j,l}² + s_{j→i,l}² + s_{l→i,j}²
 
 s_{i→j} is the change of cell i's first-order (gradient × activation) contribution when every
-channel of cell j shifts by one. The column s_{·→j} is one Hessian-vector product with the
+channel of cell j shifts by one (shift="uniform", the paper's definition). shift="activation"
+scales cell j along its own activation instead, Σ_l A_jl ∂/∂A_jl, which gives the symmetric
+second-order Taylor cross term s_{i→j} = A_iᵀ (∂²y/∂A_i∂A_j) A_j: it ignores cells that are empty. The column s_{·→j} is one Hessian-vector product with the
 indicator of cell j, contracted with A, so the N×N map costs N HVPs (vmapped in chunks) and the
 (N·K)² Hessian is never formed. A 3-way column s_{·→j,l} is one nested HVP.
 
@@ -61,6 +63,7 @@ class TaylorCAMResult:
     image_size: tuple[int, int]
     layer: str
     order: int
+    shift: str = "uniform"  # how partner cells move: "uniform" (the paper) or "activation"
     triples: torch.Tensor | None = None  # (B, M3, 3) cells (i, j, l), order=3 only
     triple_scores: torch.Tensor | None = None  # (B, M3) TC(i, j, l)
 
@@ -98,7 +101,7 @@ def grad_cam(model, x, layer, target=None, *, grid=None, cls_token=False) -> Gra
 
 
 def taylor_cam(model, x, layer, target=None, order=2, cells=None, top_k=10, chunk_size=None, *,
-               grid=None, cls_token=False, max_bytes=None) -> TaylorCAMResult:
+               grid=None, cls_token=False, shift="uniform", max_bytes=None) -> TaylorCAMResult:
     """Taylor-CAM pair scores of `target` at `layer`, with Grad-CAM alongside.
 
     x: (B, C, H, W); layer output (B, K, h, w), or tokens (B, T, K) with `grid=(h, w)`
@@ -107,8 +110,12 @@ def taylor_cam(model, x, layer, target=None, order=2, cells=None, top_k=10, chun
     min(top_k, N) distinct cells of the ranked top pairs). order=3: cells are (i, j, l) triples to
     score (default: each of the top_k pairs extended by its strongest third cell l, ranked by
     s_{l→i,j}²). top_k: pairs per image in `top_pairs`. chunk_size: HVPs per vmapped chunk
-    (default: about 256 MiB of tangents). Cost: N HVPs per image, plus 3 nested HVPs per triple.
+    (default: about 256 MiB of tangents). shift: "uniform" (the paper) or "activation" (each
+    partner cell moves along its own activation; see the module doc). Cost: N HVPs per image,
+    plus 3 nested HVPs per triple.
     """
+    if shift not in ("uniform", "activation"):
+        raise ValueError(f"shift: expected 'uniform' or 'activation', got {shift!r}")
     if order not in (2, 3):
         raise ValueError(f"order: expected 2 or 3, got {order!r}")
     top_k = inp.as_positive_int(top_k, "top_k", 10)
@@ -127,11 +134,12 @@ def taylor_cam(model, x, layer, target=None, order=2, cells=None, top_k=10, chun
         size = dv.chunk_size(dv.per_item_bytes(1, A[0].numel(), A.element_size(), x[0].numel()), chunk_size)
         sel = dv.selector_rows(tgt.fn, B, x.device, x.dtype)
         fns = [_example_fn(model, tap, x[b : b + 1], tgt.fn, g.shape) for b in range(B)]
+        dirs = _Shifted(g, A, shift == "activation")
         S, G = torch.zeros(B, N, N, dtype=A.dtype, device=A.device), torch.zeros_like(A)
         # no_grad: torch.func's transforms ignore it, and it stops autograd recording the
         # parameters' graph through every HVP (results come back detached, memory stays flat)
         with torch.no_grad():
-            peak = _pair_columns(fns, A, sel, g, size, S, G)
+            peak = _pair_columns(fns, A, sel, dirs, size, S, G)
         if peak == 0.0:
             inp.warn_if_piecewise_linear(model)
         TC = S**2 + S.transpose(1, 2) ** 2
@@ -140,7 +148,7 @@ def taylor_cam(model, x, layer, target=None, order=2, cells=None, top_k=10, chun
         triples = scores3 = None
         if order == 3:
             with torch.no_grad():
-                triples, scores3 = _three_way(fns, A, sel, g, cells, top)
+                triples, scores3 = _three_way(fns, A, sel, dirs, cells, top)
     finally:
         tap.detach()
     gc = _grad_cam_result(g, A, G, x, name, tgt, y.detach())
@@ -150,7 +158,7 @@ def taylor_cam(model, x, layer, target=None, order=2, cells=None, top_k=10, chun
         pair_scores=TC, directed=S, top_pairs=top, partner_cells=partner,
         partner_maps=torch.gather(TC, 1, partner[:, :, None].expand(-1, -1, N)).reshape(B, -1, g.h, g.w),
         strength=strength, strength_upsampled=_upsample(strength, x), grad_cam=gc, grid=(g.h, g.w),
-        image_size=tuple(x.shape[-2:]), layer=name, order=order, triples=triples, triple_scores=scores3,
+        image_size=tuple(x.shape[-2:]), layer=name, order=order, shift=shift, triples=triples, triple_scores=scores3,
     )
 
 
@@ -170,13 +178,25 @@ def _example_fn(model, tap: LayerTap, xb: torch.Tensor, target_fn, shape):
     return dv.example_function(lambda a: tap.run_replaced(model, xb, a), target_fn, shape)
 
 
-def _pair_columns(fns, A, sel, g: Grid, size: int, S, G) -> float:
+class _Shifted:
+    """A grid whose cell-j direction is its indicator (uniform shift) or A ⊙ indicator."""
+
+    def __init__(self, grid: Grid, A: torch.Tensor, scale: bool):
+        self.grid, self.A, self.scale = grid, A, scale
+        self.n, self.cells = grid.n, grid.cells
+
+    def directions(self, b: int, cells: torch.Tensor) -> torch.Tensor:
+        U = self.grid.indicators(cells, self.A.dtype)
+        return U * self.A[b] if self.scale else U
+
+
+def _pair_columns(fns, A, sel, g: _Shifted, size: int, S, G) -> float:
     """Fill S[b, :, j] = s_{·→j} (one HVP with cell j's indicator each) and G[b] = ∂y/∂A; return max |Hu|."""
     peak = 0.0
     for b in range(A.shape[0]):
         for s in range(0, g.n, size):
             js = torch.arange(s, min(s + size, g.n), device=A.device)
-            grad_b, HU = dv.grad_and_hvps(fns[b], A[b], g.indicators(js, A.dtype), sel[b])
+            grad_b, HU = dv.grad_and_hvps(fns[b], A[b], g.directions(b, js), sel[b])
             S[b, :, js] = (g.cells(A[b])[None] * g.cells(HU)).sum(-1).T
             G[b], peak = grad_b, max(peak, float(HU.abs().amax()))
     return peak
@@ -215,13 +235,13 @@ def _partner_cells(top, N: int, top_k: int, cells, device) -> torch.Tensor:
     return torch.tensor(out, device=device, dtype=torch.long)
 
 
-def _three_way(fns, A, sel, g: Grid, cells, top):
+def _three_way(fns, A, sel, g: _Shifted, cells, top):
     """3-way scores for `cells` triples (same for every image) or the top pairs extended."""
     B, N = A.shape[0], g.n
 
     def columns(b, pairs):  # s_{·→j,l} for each (j, l): (P, N)
         js = torch.tensor(pairs, device=A.device).reshape(-1, 2)
-        U, V = g.indicators(js[:, 0], A.dtype), g.indicators(js[:, 1], A.dtype)
+        U, V = g.directions(b, js[:, 0]), g.directions(b, js[:, 1])
         T = dv.third_order_rows(fns[b], A[b], U, V, sel[b])
         return (g.cells(A[b])[None] * g.cells(T)).sum(-1)
 

@@ -73,11 +73,12 @@ class RelationNet(nn.Module):
         return self.f(self.g(pair).mean((1, 2)))
 
 
-def train_yield_or_go(seed: int = 0, n_train: int = 3000, n_test: int = 1000, epochs: int = 12, size: int = 64,
+def train_yield_or_go(seed: int = 0, n_train: int = 3000, n_test: int = 1000, epochs: int = 20, size: int = 64,
                       threads: int | None = 2, verbose: bool = False):
     """Train YieldOrGoCNN on fresh procedural data; returns (model in eval mode, test accuracy, info).
 
-    Seeded end to end (data, init, batch order). About 1 minute on 2 CPU cores.
+    Seeded end to end (data, init, batch order). seed=0: test accuracy 0.911; about 75 s on 2 idle
+    CPU cores (12 epochs took 45 s), much longer when the cores are shared.
     """
     with _threads(threads):
         torch.manual_seed(seed)

@@ -73,6 +73,20 @@ def test_pair_scores_match_the_closed_form_of_a_quadratic():
         assert s == pytest.approx(float(TC.max())) and TC[i, j] == TC.max() and i < j
 
 
+def test_activation_shift_gives_the_second_order_taylor_cross_term():
+    model, x = Poly(), torch.randn(1, K, H, W, dtype=torch.double)
+    res = taylor_cam(model, x, "feat", shift="activation")
+    N = H * W
+    A = x[0].reshape(K, N)
+    S = torch.zeros(N, N, dtype=torch.double)
+    for i, j in itertools.product(range(N), range(N)):
+        S[i, j] = sum(A[k, i] * model.Q[idx(k, i), idx(m, j)] * A[m, j] for k in range(K) for m in range(K))
+    torch.testing.assert_close(res.directed[0], S)
+    assert res.shift == "activation"
+    with pytest.raises(ValueError, match="shift"):
+        taylor_cam(model, x, "feat", shift="both")
+
+
 def test_three_way_scores_match_the_closed_form_of_a_cubic():
     model, x = Poly(cubic=True), torch.randn(1, K, H, W, dtype=torch.double)
     triples = [(0, 1, 2), (5, 3, 1)]
