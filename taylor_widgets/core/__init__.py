@@ -39,3 +39,12 @@ __all__ += [
 ]
 
 # --- second-order saliency, Taylor interactions, audit (issue 6) ---
+from .saliency import RankDiagnostic, SaliencyResult, cafo, caso, hessian_rank_diagnostic
+from .harsanyi import HarsanyiResult, TaylorEffects, harsanyi, patch_groups, taylor_effects
+from .audit import AuditResult, MethodAudit, attribution_audit, verdict_table
+
+__all__ += [
+    "AuditResult", "HarsanyiResult", "MethodAudit", "RankDiagnostic", "SaliencyResult", "TaylorEffects",
+    "attribution_audit", "cafo", "caso", "harsanyi", "hessian_rank_diagnostic", "patch_groups", "taylor_effects",
+    "verdict_table",
+]
