@@ -181,6 +181,7 @@ def global_interactions(
                               aggregate, N, H, reps, s.feature_names, how)
 
 
+@torch.no_grad()  # torch.func ignores an outer no_grad; it stops the parameters' autograd graph
 def _abs_hessians(s, chunk) -> torch.Tensor:
     """|H(x_b)| with a zero diagonal for every example: (B, D, D)."""
     B, D = s.x.shape
@@ -190,6 +191,7 @@ def _abs_hessians(s, chunk) -> torch.Tensor:
     return H
 
 
+@torch.no_grad()  # torch.func ignores an outer no_grad; it stops the parameters' autograd graph
 def _hessian_sums(s, x, sel, square, chunk, bar) -> torch.Tensor:
     """Σ_b |H(x_b)| (or H²) with a zero diagonal: (D, D), accumulated chunk by chunk."""
     N, D = x.shape
@@ -215,7 +217,9 @@ def _mixed_partials(f, x, sel, sets, chunk):
     for a in range(0, n, size):
         idx = torch.arange(a, min(n, a + size), device=x.device)
         b, m = idx // M, idx % M
-        yield b, m, one(x[b], basis[m], sel[b])
+        with torch.no_grad():  # parameters require grad: without this every chunk keeps its graph alive
+            v = one(x[b], basis[m], sel[b])
+        yield b, m, v
 
 
 def _search_work(D, order, top_k, exhaustive, max_sets) -> int:

@@ -69,6 +69,9 @@ def test_sets_of_order2_agree_with_the_hessian(mlp):
     full = cross_derivatives(mlp, x)
     some = cross_derivatives(mlp, x, sets=[(0, 5), (2, 3)])
     torch.testing.assert_close(some.values, full.matrix[:, [0, 2], [5, 3]])
+    # no autograd graph through the parameters is kept alive by the results
+    assert not (full.values.requires_grad or full.matrix.requires_grad or some.values.requires_grad)
+    assert not global_interactions(mlp, x, order=3, top_k=2).scores[3].requires_grad
 
 
 def test_third_order_matches_finite_differences(mlp):
