@@ -29,6 +29,7 @@ describe("InteractionMatrix view", () => {
       expect(byTestId(el, id), id).not.toBe(null);
     }
     expect(byTestId(el, "tw-heatmap").getAttribute("tabindex")).toBe("0");
+    expect(el.querySelector(".tw-root").getAttribute("data-lm-suppress-shortcuts")).toBe("true");
     expect(allByTestId(el, "tw-label-0").length).toBe(1);
     expect(el.querySelectorAll(".tw-tick").length).toBeGreaterThan(2);
   });

@@ -21,6 +21,9 @@ export const VIEW_TRAITS = [
 export function mountApp({ model, el, extras = [] }) {
   const root = document.createElement("div");
   root.className = "tw-root";
+  // Lumino stops looking for JupyterLab shortcuts at this attribute: without it, arrow keys
+  // on the heatmap would also move the notebook's active cell and Enter would edit the cell.
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
   injectStyles(root);
   const title = document.createElement("div");
   title.className = "tw-title";

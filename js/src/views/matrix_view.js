@@ -195,6 +195,7 @@ export function createMatrixView({ model, invalidate }) {
       select(vis[next.row], vis[next.col]);
     }
     e.preventDefault();
+    e.stopPropagation(); // hosts without Lumino's suppression (e.g. classic pages) must not scroll or act
   });
 
   /** What PNG export needs: the raster, the visible order and the current layout. */
