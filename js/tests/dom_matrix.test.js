@@ -165,6 +165,33 @@ describe("InteractionMatrix view", () => {
   });
 });
 
+describe("drill-down panel", () => {
+  it("partner click selects the pair; the clear button empties the selection", async () => {
+    const { el, model } = mount(traits(4, { selected: 2 }));
+    const first = byTestId(el, "tw-partner");
+    expect(first.dataset.feature).toBe("3");
+    first.querySelector("button").click();
+    expect(model.get("selected_pair")).toEqual([2, 3]);
+    await flush();
+    expect(byTestId(el, "tw-partner").classList.contains("tw-sel")).toBe(true);
+    byTestId(el, "tw-drill").querySelector('button[aria-label="clear selection"]').click();
+    expect(model.get("selected")).toBe(-1);
+    expect(model.get("selected_pair")).toEqual([]);
+  });
+  it("shows the stats and a sweep chart only for swept features", async () => {
+    const d = 3, K = 4;
+    const sweep = encode(Float32Array.from({ length: 1 * K * d }, (_, k) => k), [1, K, d]);
+    const { el, model } = mount(traits(d, { selected: 1, sweep, sweep_features: [1], sweep_values: encode([0, 1, 2, 3], [1, K]) }));
+    const drill = byTestId(el, "tw-drill");
+    expect(drill.querySelector("figure figcaption").textContent).toContain("f1");
+    expect(drill.textContent).toContain("Γ_ii (main effect)");
+    expect(drill.textContent).toContain("0.4"); // Γ_11 = 2·2/10
+    model.set("selected", 0);
+    await flush();
+    expect(drill.querySelector("figure")).toBe(null);
+  });
+});
+
 describe("sample picker", () => {
   it("switches to a number field for many samples and keeps one tw-sample hook", async () => {
     const t = traits(2);

@@ -33,7 +33,14 @@ export function createDrillPanel({ model, state, invalidate }) {
       el.appendChild(h("div", "tw-muted", v.m ? "Click a cell or a label (or focus the heatmap and use the arrow keys) to see a feature's partners." : "No matrix to show."));
       return;
     }
-    el.appendChild(h("h4", null, nameOf(v, i)));
+    const title = h("h4", null, nameOf(v, i));
+    const clear = h("button", "tw-linkbtn", " ×");
+    clear.type = "button";
+    clear.setAttribute("aria-label", "clear selection");
+    clear.setAttribute("title", "clear selection (Escape on the heatmap)");
+    clear.addEventListener("click", () => { state.ui.highlight = null; commit(model, { selected: -1, selected_pair: [] }); });
+    title.appendChild(clear);
+    el.appendChild(title);
     const stats = h("div", "tw-stats");
     const stat = (label, value) => stats.append(h("span", "tw-muted", label), h("span", null, value));
     stat("Γ_ii (main effect)", fmt(v.m[i * v.d + i], 4));
