@@ -70,20 +70,21 @@ export function createBaselineEditor({ model, state, invalidate, setStatus }) {
     if (inflight) inflight.abort(new DOMException("superseded", "AbortError"));
     const ctl = new AbortController();
     inflight = ctl;
-    showLocal({ state: "computing", text: name === "recompute" ? "Recomputing…" : `Setting baseline to ${msg.kind}…`, progress: 0 });
+    const what = name === "recompute" ? "Recompute" : `Setting the baseline to ${msg.kind}`;
+    showLocal({ state: "computing", text: name === "recompute" ? "Recomputing…" : `${what}…`, progress: 0 });
     try {
       const [res] = await invoke(model, name, msg, { signal: ctl.signal, timeoutMs: REQUEST_TIMEOUT_MS });
       if (ctl !== inflight) return null;
       inflight = null;
       if (res && res.ok) { showLocal(null); return res; }
-      showLocal({ state: "error", text: `Recompute failed: ${(res && res.error) || "unknown error"}` });
+      showLocal({ state: "error", text: `${what} failed: ${(res && res.error) || "unknown error"}` });
     } catch (err) {
       if (ctl !== inflight) return null; // superseded by a newer edit: not an error
       inflight = null;
       const hint = model.get("kernel_hint");
       showLocal(isNoKernel(err)
         ? { state: "error", text: `${NO_KERNEL}${hint ? ` — ${hint}` : ""}` }
-        : { state: "error", text: `Recompute failed: ${err && err.message ? err.message : err}` });
+        : { state: "error", text: `${what} failed: ${err && err.message ? err.message : err}` });
     }
     return null;
   }
