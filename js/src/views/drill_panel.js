@@ -34,8 +34,9 @@ export function createDrillPanel({ model, state, invalidate }) {
       return;
     }
     const title = h("h4", null, nameOf(v, i));
-    const clear = h("button", "tw-linkbtn", " ×");
+    const clear = h("button", "tw-linkbtn", "×");
     clear.type = "button";
+    clear.style.marginLeft = "8px";
     clear.setAttribute("aria-label", "clear selection");
     clear.setAttribute("title", "clear selection (Escape on the heatmap)");
     clear.addEventListener("click", () => { state.ui.highlight = null; commit(model, { selected: -1, selected_pair: [] }); });
