@@ -1,0 +1,70 @@
+"""export_html: the file draws and drills down with every network request blocked, and no kernel."""
+import numpy as np
+import pytest
+import torch
+
+import taylor_widgets as tw
+from tests.browser._canvas import wait_painted, wait_redrawn
+from tests.conftest import smooth_mlp
+
+
+@pytest.fixture
+def offline_page(context_session):
+    """A fresh page whose every non-file request is aborted (and recorded)."""
+    page = context_session.new_page()
+    blocked = []
+
+    def block(route):
+        if route.request.url.startswith("file:"):
+            return route.continue_()
+        blocked.append(route.request.url)
+        return route.abort()
+
+    page.route("**/*", block)
+    yield page, blocked
+    page.close()
+
+
+def test_exported_matrix_draws_offline_and_drills_down(offline_page, tmp_path):
+    page, blocked = offline_page
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    w = tw.InteractionMatrix(np.arange(16.0).reshape(4, 4) - 7, ["a", "b", "<b>c</b>", "d"], title="offline")
+    path = tw.export_html(w, tmp_path / "matrix.html")
+    text = path.read_text()
+    assert "<script src" not in text and "<link" not in text  # everything is inline
+    page.goto(path.as_uri())
+    first = wait_painted(page)
+    assert first["painted"] > 0
+    page.locator('[data-testid="tw-label-2"]').click()
+    page.locator('[data-testid="tw-partner"]').first.wait_for()
+    assert "<b>c</b>" in page.locator('[data-testid="tw-drill"]').inner_text()
+    wait_redrawn(page, first["hash"])
+    assert blocked == [] and errors == []
+
+
+def test_exported_explorer_says_a_live_kernel_is_needed(offline_page, tmp_path):
+    page, blocked = offline_page
+    torch.set_num_threads(1)
+    model = smooth_mlp(4, hidden=8)
+    data = torch.randn(30, 4, dtype=torch.float64)
+    w = tw.Explorer(model, data[:1], data=data, sweep_features=2, sweep_points=3)
+    path = tw.export_html(w, tmp_path / "explorer.html")
+    page.goto(path.as_uri())
+    wait_painted(page)
+    field = page.locator('[data-testid="tw-baseline-input-1"]')
+    field.fill("0.75")
+    field.press("Enter")
+    field.blur()
+    status = page.locator('[data-testid="tw-status"]')
+    # invoke fails at once (send throws), well before its 60 s timeout
+    page.wait_for_function(
+        "() => /live kernel needed/.test(document.querySelector('[data-testid=tw-status]').innerText)", timeout=5_000)
+    assert status.get_attribute("data-state") == "error"
+    assert page.evaluate("() => window.__tw_model.get('selected')") == -1
+    assert blocked == []
+
+
+def test_export_refuses_a_non_widget(tmp_path):
+    with pytest.raises(TypeError, match="widget"):
+        tw.export_html(object(), tmp_path / "x.html")
