@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from . import quadrature as quad
 from ._layerwise import deep_taylor as _deep_taylor
 from ._layerwise import deeplift as _deeplift
 from .path_attributions import integrated_gradients as _ig
@@ -56,7 +57,24 @@ def gradient_x_input(p: Probe, x, b, idx):
 
 
 def integrated_gradients(p: Probe, x, b, idx):
-    """IG with Gauss–Legendre nodes (tw.integrated_gradients; Sundararajan et al. 2017)."""
+    """IG on the shared Gauss–Legendre rule (Sundararajan et al. 2017), by batched autograd.
+
+    The same nodes and estimand as tw.integrated_gradients (a test holds them equal). The audit
+    runs IG on B·2^n·K masked inputs, where one batched backward per node is ~40× faster than the
+    vmapped per-example engine on small CNNs (piecewise-linear models need many nodes).
+    """
+    nodes, weights, _ = quad.ig_rule(p.options.get("ig_steps", 64), "gauss").tensors(x.device, x.dtype)
+    delta, total = x - b, torch.zeros_like(x)
+    with torch.enable_grad():
+        for a, w in zip(nodes, weights):
+            z = (b + a * delta).detach().requires_grad_(True)
+            (g,) = torch.autograd.grad(p.value(p.model(z), idx).sum(), z)
+            total += w * g
+    return p.players(total * delta)
+
+
+def reference_integrated_gradients(p: Probe, x, b, idx):
+    """IG through tw.integrated_gradients (vmapped torch.func engine), for cross-checks."""
     return p.players(_ig(p.model, x, b, target=idx, steps=p.options.get("ig_steps", 64)).values)
 
 
@@ -64,7 +82,7 @@ def deeplift_rescale(p: Probe, x, b, idx):
     """DeepLIFT with the Rescale rule (captum.attr.DeepLift)."""
     from captum.attr import DeepLift
 
-    _need_module(p.model, "DeepLIFT")
+    _need_layers(p.model, "DeepLIFT")
     with torch.enable_grad():
         a = DeepLift(p.model).attribute(x.clone(), baselines=b, target=idx)
     return p.players(a.detach())
@@ -166,6 +184,17 @@ def _need_module(model, what):
         raise TypeError(f"{what} needs a torch.nn.Module (it hooks layers), got {type(model).__name__}")
 
 
+def _need_layers(model, what):
+    """Layer rules only mean something when the computation is made of layers: refuse models whose
+    own forward does arithmetic on parameters (captum would silently return Gradient×Input)."""
+    _need_module(model, what)
+    for m in model.modules():
+        if any(True for _ in m.children()) and any(True for _ in m.parameters(recurse=False)):
+            raise TypeError(f"{what} needs a network of layers; {type(m).__name__} holds parameters outside layers")
+    if not any(isinstance(m, (nn.Linear, nn.Conv2d)) for m in model.modules()):
+        raise TypeError(f"{what} needs a network of Linear/Conv2d layers; {type(model).__name__} has none")
+
+
 def _last_conv(model):
     _need_module(model, "Grad-CAM")
     convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
@@ -188,7 +217,7 @@ class _FlattenForLRP(nn.Module):
 def _lrp(p: Probe, x, idx, rule):
     from captum.attr import LRP
 
-    _need_module(p.model, "LRP")
+    _need_layers(p.model, "LRP")
     model = copy.deepcopy(p.model).eval()  # captum attaches rules and hooks: never on the user's model
     _swap_flatten(model)
     for m in model.modules():

@@ -216,7 +216,8 @@ def verdict_table(results: dict) -> str:
     models = list(results)
     header = "| method | " + " | ".join(f"{m} {p}" for m in models for p in PRINCIPLES) + " |"
     lines = [header, "|---|" + "---|" * (3 * len(models))]
-    names = list(dict.fromkeys(n for r in results.values() for n in (*r.methods, *r.skipped)))
+    seen = {n for r in results.values() for n in (*r.methods, *r.skipped)}
+    names = [n for n in METHODS if n in seen]
     for name in names:
         cells = []
         for m in models:

@@ -146,5 +146,17 @@ def test_unsupported_models_raise_type_errors():
         am.deeplift_revealcancel(_probe(Custom(), 3), x, torch.zeros_like(x), None)
     with pytest.raises(TypeError, match="Conv2d"):
         am.grad_cam(_probe(nn.Sequential(nn.Linear(3, 1)).double(), 3), x, torch.zeros_like(x), None)
+    with pytest.raises(TypeError, match="layers"):
+        am.deeplift_rescale(_probe(Prod(), 3), x, torch.zeros_like(x), None)
+    with pytest.raises(TypeError, match="layers"):
+        am.lrp_epsilon(_probe(Prod(), 3), x, torch.zeros_like(x), None)
     with pytest.raises(TypeError, match="not supported"):
         am.deeplift_revealcancel(_probe(nn.Sequential(nn.Linear(3, 2), nn.Tanh()).double(), 3), x, x, None)
+
+
+def test_batched_ig_equals_the_shared_ig(cnn):
+    x, b = torch.randn(3, 1, 4, 4, dtype=torch.float64), 0.2 * torch.randn(3, 1, 4, 4, dtype=torch.float64)
+    idx = torch.tensor([0, 2, 1])
+    masks = nn.functional.one_hot(patch_groups((1, 4, 4), 2).reshape(-1), 4).T.to(torch.float64)
+    p = am.Probe(cnn, masks, (4,), {"ig_steps": 16})
+    torch.testing.assert_close(am.integrated_gradients(p, x, b, idx), am.reference_integrated_gradients(p, x, b, idx))
