@@ -28,6 +28,9 @@ export function createMatrixView({ model, invalidate }) {
   wrap.append(corner, colLabels, topRight, rowLabels, canvas, legend, tooltip);
 
   const raster = document.createElement("canvas"); // n×n, one pixel per cell
+  // The raster scaled to the backing size once per data/layout change, so that a click
+  // (which only moves overlays) costs a 1:1 blit instead of rescaling n² pixels.
+  const scaled = document.createElement("canvas");
   let view = null, L = null;
   const keys = { layout: "", raster: [], labels: [], legend: "" };
   const same = (a, b) => a.length === b.length && a.every((x, k) => x === b[k]);
@@ -49,7 +52,7 @@ export function createMatrixView({ model, invalidate }) {
       keys.labels = []; keys.legend = "";
     }
     canvas.setAttribute("aria-label", `${v.valueLabel} heatmap, ${n} of ${v.d} features; arrow keys move the selection, Escape clears`);
-    const rk = [v.m, v.visible, v.vmax, v.scheme];
+    const rk = [v.m, v.visible, v.vmax, v.scheme, canvas.width];
     if (!same(rk, keys.raster)) { keys.raster = rk; drawRaster(); }
     const bk = [v.visible, v.names, L.showLabels, L.cell, v.selected];
     if (!same(bk, keys.labels)) { keys.labels = bk; drawLabels(); }
@@ -67,6 +70,10 @@ export function createMatrixView({ model, invalidate }) {
     const img = ctx.createImageData(n, n);
     rasterize(img.data, view.m, view.d, view.visible, view.vmax, view.scheme);
     ctx.putImageData(img, 0, 0);
+    scaled.width = scaled.height = canvas.width;
+    const sctx = scaled.getContext("2d");
+    sctx.imageSmoothingEnabled = false; // nearest neighbour: cells stay crisp squares
+    sctx.drawImage(raster, 0, 0, n, n, 0, 0, scaled.width, scaled.height);
   }
 
   /** Scaled raster plus overlays: selection bands, the selected pair, highlighted set. */
@@ -76,8 +83,7 @@ export function createMatrixView({ model, invalidate }) {
     const W = canvas.width, n = view.visible.length;
     ctx.clearRect(0, 0, W, W);
     if (!view.m || n === 0) return;
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(raster, 0, 0, n, n, 0, 0, W, W);
+    ctx.drawImage(scaled, 0, 0);
     const c = W / n, lw = Math.max(1, W / 400);
     const pos = (i) => positionOf(view.visible, i);
     const band = (k, color, dash) => {
