@@ -185,6 +185,7 @@ describe("drill-down panel", () => {
     const drill = byTestId(el, "tw-drill");
     expect(drill.querySelector("figure figcaption").textContent).toContain("f1");
     expect(drill.textContent).toContain("Γ_ii (main effect)");
+    expect(drill.querySelector("h4").textContent).toBe("f1");
     expect(drill.textContent).toContain("0.4"); // Γ_11 = 2·2/10
     model.set("selected", 0);
     await flush();

@@ -40,8 +40,10 @@ export function createDrillPanel({ model, state, invalidate }) {
     clear.setAttribute("aria-label", "clear selection");
     clear.setAttribute("title", "clear selection (Escape on the heatmap)");
     clear.addEventListener("click", () => { state.ui.highlight = null; commit(model, { selected: -1, selected_pair: [] }); });
-    title.appendChild(clear);
-    el.appendChild(title);
+    // The button sits beside the heading, not in it, so the heading's text is just the name.
+    const head = h("div", "tw-drillhead");
+    head.append(title, clear);
+    el.appendChild(head);
     const stats = h("div", "tw-stats");
     const stat = (label, value) => stats.append(h("span", "tw-muted", label), h("span", null, value));
     stat("Γ_ii (main effect)", fmt(v.m[i * v.d + i], 4));

@@ -33,6 +33,7 @@ const CSS = `
   background: var(--jp-layout-color0, #fff); color: var(--jp-ui-font-color0, #000); border: 1px solid var(--jp-border-color1, #bbb);
   box-shadow: 0 1px 4px rgba(0,0,0,.2); max-width: 360px; overflow: hidden; text-overflow: ellipsis; }
 .tw-drill { flex: 1 1 340px; min-width: 300px; max-width: 520px; overflow-x: auto; }
+.tw-drillhead { display: flex; align-items: baseline; }
 .tw-drill h4 { margin: 0 0 4px; font-size: 1em; overflow-wrap: anywhere; }
 .tw-stats { display: grid; grid-template-columns: auto 1fr; gap: 0 8px; margin-bottom: 6px; }
 .tw-muted { color: var(--jp-ui-font-color2, #666); }
