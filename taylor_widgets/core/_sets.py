@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 import sys
 import time
 
@@ -38,7 +39,8 @@ def as_sets(sets, d: int, order: int | None, name: str = "sets") -> torch.Tensor
         sets = sets.tolist()
     if isinstance(sets, (str, bytes)) or not hasattr(sets, "__iter__"):
         raise TypeError(f"{name}: expected a list of index tuples, got {type(sets).__name__}")
-    rows = [tuple(s) if hasattr(s, "__iter__") else s for s in sets]
+    rows = [tuple(int(i) if isinstance(i, numbers.Integral) and not isinstance(i, bool) else i for i in s)
+            if hasattr(s, "__iter__") else s for s in sets]  # numpy integers become ints
     if not rows:
         raise ValueError(f"{name}: expected at least one index set")
     for s in rows:

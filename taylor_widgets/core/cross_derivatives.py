@@ -153,7 +153,7 @@ def global_interactions(
         x, sel = s.x[reps], s.sel[reps]
     square = aggregate == "mean_square"
     N = x.shape[0]
-    bar = _sets.Progress(progress, N * D + _search_work(D, order, top_k, exhaustive, max_sets) * N,
+    bar = _sets.Progress(progress, N * D + _search_work(D, order, top_k, exhaustive) * N,
                          "global_interactions")
     try:
         H = _hessian_sums(s, x, sel, square, chunk_size, bar) / N
@@ -222,10 +222,10 @@ def _mixed_partials(f, x, sel, sets, chunk):
         yield b, m, v
 
 
-def _search_work(D, order, top_k, exhaustive, max_sets) -> int:
-    """Candidate sets to score beyond pairs, for the progress total (an upper bound for the search)."""
+def _search_work(D, order, top_k, exhaustive) -> int:
+    """Candidate sets scored beyond pairs, for the progress total (an upper bound for the search)."""
     if exhaustive:
-        return sum(math.comb(D, k) for k in range(3, order + 1) if math.comb(D, k) <= (max_sets or _sets.MAX_EXHAUSTIVE_SETS))
+        return sum(math.comb(D, k) for k in range(3, order + 1))
     return sum(min(math.comb(D, k), top_k * (D - k + 1)) for k in range(3, order + 1))
 
 

@@ -9,7 +9,7 @@ import taylor_widgets as tw
 from taylor_widgets.core import _sets
 from taylor_widgets.core.cross_derivatives import cross_derivatives, global_interactions
 
-from conftest import smooth_mlp
+from _models import smooth_mlp
 
 
 class Poly(nn.Module):
@@ -62,6 +62,10 @@ def test_order3_and_order4_match_closed_form(xs):
     r4 = cross_derivatives(Poly(), xs, order=4, sets=[(0, 1, 2, 3), (-1, -2, 0, 1)])
     torch.testing.assert_close(r4.values, torch.tensor([[1.0, 0.0]] * 5, dtype=torch.float64))
     assert r4.sets.tolist()[1] == [0, 1, 4, 5]
+    import numpy as np
+
+    r3n = cross_derivatives(Poly(), xs, sets=np.array([[0, 1, 2]]))
+    torch.testing.assert_close(r3n.values[:, 0], want[:, 0])
 
 
 def test_sets_of_order2_agree_with_the_hessian(mlp):
