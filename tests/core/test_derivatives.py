@@ -2,7 +2,7 @@
 import torch
 
 from taylor_widgets.core import derivatives as dv
-from conftest import smooth_mlp
+from _models import smooth_mlp
 
 
 

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 import taylor_widgets as tw
-from conftest import smooth_mlp
+from _models import smooth_mlp
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import taylor_widgets as tw
-from conftest import smooth_mlp
+from _models import smooth_mlp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from benchmarks._anchors import path_explainer_torch  # noqa: E402

@@ -5,7 +5,7 @@ from torch import nn
 
 import taylor_widgets as tw
 from taylor_widgets.core import _path_setup
-from conftest import smooth_mlp
+from _models import smooth_mlp
 
 
 
