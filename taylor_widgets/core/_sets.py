@@ -101,7 +101,7 @@ def representative_rows(data: torch.Tensor, kinds=None, seed: int = 0, bins: int
     most populated of `bins` equal-width bins of that feature, lowest bin on ties), and the
     representative is the data row nearest to it in Euclidean distance (lowest index on ties).
     "random" is a row drawn uniformly with a CPU generator seeded by `seed`.
-    Rows may repeat when two kinds pick the same sample; each still counts once in the average.
+    Rows may repeat when two kinds pick the same sample; the average then counts it once per kind.
     """
     kinds = REPRESENTATIVE_KINDS if kinds is None else tuple(kinds)
     if not kinds:

@@ -123,10 +123,12 @@ def global_interactions(
     """Global k-way interaction rankings for orders 2..order, aggregated over data: (N, *S).
 
     aggregate: "mean_abs" (default) E|∂^k f|; "mean_square" E[(∂^k f)²], Friedman–Popescu; or
-    "representative": the mean |∂^k f| over the paper's representative samples, the data rows
-    nearest to the feature-wise mean, median, min, max and mode (centre of the fullest of 10
-    equal-width bins), plus one row drawn with `seed` (see _sets.representative_rows);
-    `representative` may name a subset of these kinds.
+    "representative": the mean |∂^k f| over the paper's six representative samples. Five are
+    the data rows nearest (Euclidean, lowest index on ties) to a feature-wise reference point:
+    the per-feature mean, lower median, minimum, maximum, and mode (the centre of the fullest of
+    10 equal-width bins of that feature, lowest bin on ties); the sixth is a row drawn uniformly
+    by a CPU generator seeded with `seed`. A row picked by two kinds counts twice.
+    `representative` may name a subset of ("mean", "median", "min", "max", "mode", "random").
     Pairs are scored exhaustively from one Hessian per sample. Each order k > 2 keeps the top_k
     sets of order k−1 and extends each by one index (deduplicated), one k-th derivative per
     candidate and sample; exhaustive=True scores every k-subset instead (refused above max_sets,

@@ -245,3 +245,15 @@ def test_exhaustive_refuses_huge_counts():
     model = smooth_mlp(60, hidden=4)
     with pytest.raises(ValueError, match="exhaustive.*top_k"):
         global_interactions(model, torch.randn(2, 60, dtype=torch.float64), order=5, exhaustive=True)
+
+
+def test_global_order2_is_the_mean_of_local_matrices_and_honours_targets():
+    torch.manual_seed(2)
+    model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3)).double()
+    x = torch.randn(6, 4, dtype=torch.float64)
+    local = cross_derivatives(model, x, target=2, feature_names=list("abcd"))
+    g = global_interactions(model, x, target=2, aggregate="mean_abs")
+    torch.testing.assert_close(g.matrix, local.matrix.mean(0))
+    other = global_interactions(model, x, target=0)
+    assert not torch.allclose(other.matrix, g.matrix)
+    assert local.labels()[:2] == ["a × b", "a × c"]
