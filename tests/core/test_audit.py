@@ -123,3 +123,27 @@ def test_bad_inputs():
         attribution_audit(Poly(), X, None, methods=["occlusion_patch"], player_shape=(3, 2))
     with pytest.raises(ValueError, match="background"):
         attribution_audit(Poly(), X, None, methods=["deepshap"], background=torch.zeros(2, 5, dtype=torch.float64))
+
+
+class Prod(nn.Module):
+    """v(x) = x0·x1 + x2: dividends I({0,1}) = x0x1, I({2}) = x2."""
+
+    def __init__(self):
+        super().__init__()
+        self.one = nn.Parameter(torch.ones((), dtype=torch.float64))
+
+    def forward(self, x):
+        return self.one * (x[:, 0] * x[:, 1] + x[:, 2])
+
+
+def test_leak_and_amount_measures_by_hand():
+    # Occlusion-patch, windows {0,1} and {1,2} at x = (2, 3, 5): a = (6, 6 + 2.5, 6 + 5) with
+    # E_{0,{01}} = E_{1,{01}} = E_{2,{01}} = 6, E_{1,{2}} = 2.5, E_{2,{2}} = 5; the effect mass is 11
+    x = torch.tensor([[2.0, 3.0, 5.0]], dtype=torch.float64)
+    m = attribution_audit(Prod(), x, None, methods=["occlusion_patch"]).methods["occlusion_patch"]
+    E = torch.zeros(3, 8, dtype=torch.float64)
+    E[:, 0b011] = 6.0
+    E[1, 0b100], E[2, 0b100] = 2.5, 5.0
+    torch.testing.assert_close(m.allocation[0], E)
+    got = [m.p1.item(), m.p2_leak.item(), m.p2_amount.item(), m.p3_leak.item(), m.p3_amount.item()]
+    assert got == pytest.approx([14.5 / 11, 2.5 / 11, 0.0, 6 / 11, 6 / 11])
