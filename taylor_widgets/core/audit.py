@@ -91,7 +91,7 @@ class AuditResult:
 
 
 def attribution_audit(model, x, baseline=None, methods=None, groups=None, target=None, *, background=None,
-                      tol=1e-2, player_shape=None, ig_steps=256, occlusion_window=None, gradcam_layer=None,
+                      tol=1e-2, player_shape=None, ig_steps=1024, occlusion_window=None, gradcam_layer=None,
                       lrp_epsilon=1e-6, chunk_rows=8192) -> AuditResult:
     """Measure P1/P2/P3 for each attribution method on each input (see the module docstring).
 
