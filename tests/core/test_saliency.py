@@ -141,3 +141,28 @@ def test_bad_inputs(smooth_net, x):
         caso(smooth_net, x, target=lambda out: out[:, 0])
     with pytest.raises(ValueError, match="method"):
         hessian_rank_diagnostic(smooth_net, x, method="svd")
+
+
+def test_lanczos_recovers_spectra_including_low_rank_and_zero_operators():
+    from taylor_widgets.core.derivatives import lanczos
+
+    torch.manual_seed(4)
+    A = torch.randn(3, 10, 10, dtype=torch.float64)
+    A = A @ A.transpose(1, 2)
+    U = torch.randn(10, 2, dtype=torch.float64)
+    A[1] = U @ U.T - 0.1 * torch.eye(10, dtype=torch.float64)  # rank-2 plus shift: early breakdown
+    A[2] = 0.0
+    theta, V = lanczos(lambda v: torch.einsum("bij,bj->bi", A, v), torch.randn(3, 10, dtype=torch.float64), 30)
+    torch.testing.assert_close(theta, torch.linalg.eigvalsh(A), rtol=1e-9, atol=1e-9)
+    torch.testing.assert_close(torch.einsum("bij,bmj->bmi", A, V), theta[..., None] * V, rtol=1e-8, atol=1e-8)
+
+
+def test_hvp_operator_matches_dense_hessian_and_handles_linear_models(smooth_net, x):
+    from taylor_widgets.core.derivatives import hvp_operator
+
+    s = _setup(smooth_net, x, None)
+    g, op = hvp_operator(s.loss_sum, s.z)
+    v = torch.randn_like(s.z)
+    torch.testing.assert_close(op(v), torch.einsum("bij,bj->bi", _dense(smooth_net, x), v))
+    _, zero = hvp_operator(lambda z: (z * 3.0).sum(), s.z)
+    assert (zero(v) == 0).all()
