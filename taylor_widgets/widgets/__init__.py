@@ -12,3 +12,6 @@ __all__ += ["InteractionMatrix", "Explorer", "export_html"]
 # --- CAM viewer (issue 5) ---
 
 # --- allocation view (issue 6) ---
+from .allocation_view import AllocationView
+
+__all__ += ["AllocationView"]
