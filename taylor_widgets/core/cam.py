@@ -175,6 +175,8 @@ def _prepare(model, x, layer, target):
 
 def _example_fn(model, tap: LayerTap, xb: torch.Tensor, target_fn, shape):
     """f(a, sel) → y for one image as a pure function of the layer's activation a (*shape)."""
+    # The hook was registered outside every transform; inside vmap/jvp it only hands back `a`,
+    # so f stays pure. The layers before it see the unbatched image once per vmapped chunk.
     return dv.example_function(lambda a: tap.run_replaced(model, xb, a), target_fn, shape)
 
 
