@@ -9,6 +9,11 @@ Model: YieldOrGoCNN(width=K) on (B, 3, 8h, 8w) images, explained at `features` (
 class 1, random untrained weights (speed and values do not depend on training). Times are the
 median of --repeats runs after one warm-up; ratio = reference / ours.
 (Lerman et al., ICCV 2021, https://arxiv.org/abs/2103.11803.)
+
+Measured (2 idle CPU threads, batch 2, float64, --sizes 8x6x6 16x8x8 24x8x8 32x12x12): ratio 12.8,
+40.2, 34.6, 125.8 (3.8 s → 0.03 s at D = 4608), max relative difference ≤ 1.3e-15. float32:
+18.1, 51.4, 63.1 at ≤ 8.7e-07. The reference's cost grows with D = N·K (one backward pass per
+Hessian row); ours with N (one HVP per cell, vmapped).
 """
 from __future__ import annotations
 
