@@ -1,7 +1,8 @@
 // CSV of the allocation numbers (every method's bar segments; the open method's full matrix)
 // and a PNG of the view (bars with their labels and marks, plus the open matrix).
 import { toCSV } from "../lib/csv.js";
-import { segmentRows, matrixRows, principleMarks } from "../lib/allocation.js";
+import { segmentRows, matrixRows, principleMarks, matrixVmax } from "../lib/allocation.js";
+import { lut, LUT_SIZE } from "../lib/colorscale.js";
 import { KINDS, KIND_COLORS, KIND_LABELS } from "../lib/stacking.js";
 
 function download(href, filename, root) {
@@ -42,7 +43,9 @@ export function exportAllocationPNG(v, bars, matrixCanvas, root) {
   const pad = 8, titleH = 22, legendH = 18, headH = 18, scale = 2;
   const mc = v.m >= 0 && matrixCanvas && matrixCanvas.width ? matrixCanvas : null;
   const x0 = pad + labelW + markW, y0 = pad + titleH + legendH + headH;
-  const W = Math.max(x0 + L.plotW + pad, mc ? pad * 2 + 110 + mc.width : 0);
+  const legendText = [...KINDS.map((k) => KIND_LABELS[k]), `rows span ±${v.vmax.toPrecision(3)}`];
+  const legendW = pad * 2 + legendText.reduce((a, t) => a + 20 + 6.2 * t.length, 0);
+  const W = Math.max(x0 + L.plotW + pad, mc ? pad * 2 + 110 + mc.width + 90 : 0, legendW);
   const H = y0 + L.height + (mc ? 24 + mc.height : 0) + pad;
   const out = document.createElement("canvas");
   out.width = W * scale; out.height = H * scale;
@@ -80,6 +83,17 @@ export function exportAllocationPNG(v, bars, matrixCanvas, root) {
     ["I(S)", ...v.names].forEach((n, r) => ctx.fillText(n, pad + 104, my + (r + 0.5) * ch, 100));
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(mc, pad + 110, my);
+    // The matrix's colour scale: the same RdBu LUT, ±max |value| at the ends.
+    const gx = pad + 110 + mc.width + 8, t = lut("RdBu"), vm = matrixVmax(v.allocationOf(v.m), v.dividendsFor(v.m));
+    for (let y = 0; y < mc.height; y++) {
+      const k = Math.round((1 - y / Math.max(1, mc.height - 1)) * (LUT_SIZE - 1)) * 4;
+      ctx.fillStyle = `rgb(${t[k]},${t[k + 1]},${t[k + 2]})`;
+      ctx.fillRect(gx, my + y, 10, 1);
+    }
+    ctx.fillStyle = "#222"; ctx.textAlign = "left"; ctx.font = "10px sans-serif";
+    ctx.textBaseline = "top"; ctx.fillText(`+${vm.toPrecision(3)}`, gx + 14, my);
+    ctx.textBaseline = "middle"; ctx.fillText("0", gx + 14, my + mc.height / 2);
+    ctx.textBaseline = "bottom"; ctx.fillText(`−${vm.toPrecision(3)}`, gx + 14, my + mc.height);
   }
   const url = out.toDataURL("image/png");
   download(url, `allocation_sample${v.sample}.png`, root);
