@@ -23,6 +23,8 @@ class AllocationView(anywidget.AnyWidget):
     feature_names: n player names (rendered as text, never HTML); default x0, x1, …
     title: heading. sample: the input shown. method: the method whose allocation matrix is
     open ("" none). feature: the player whose received effects are listed (−1 none).
+    The allocation of every input and method travels once, in binary: B·M·n·2^n float32 values
+    (2 inputs × 14 methods × 8 players: 0.2 MB; at the audit's limit of 12 players, 5.5 MB per input).
     """
 
     _esm = _STATIC / "allocation_view.js"

@@ -103,11 +103,13 @@ export function createBars({ model, root }) {
     canvas.height = Math.round(L.height * dpr);
     const ctx = canvas.getContext && canvas.getContext("2d");
     if (!ctx) return;
-    paint(ctx, dpr);
+    // The net tick takes the theme's text colour, so it stays visible under a dark theme.
+    const fg = (typeof getComputedStyle === "function" && getComputedStyle(canvas).color) || "#111";
+    paint(ctx, dpr, 0, 0, fg);
   }
 
   /** Draw the bars into ctx (also used by the PNG export at its own scale and offset). */
-  function paint(ctx, scale = 1, ox = 0, oy = 0) {
+  function paint(ctx, scale = 1, ox = 0, oy = 0, fg = "#111") {
     ctx.save();
     ctx.setTransform(scale, 0, 0, scale, ox * scale, oy * scale);
     ctx.clearRect(0, 0, L.plotW, L.height);
@@ -126,7 +128,7 @@ export function createBars({ model, root }) {
           ctx.fillRect(s.x, s.y, s.w, Math.max(s.h, 0.5));
         }
         const yn = valueY(L, r, st.net, vmax), x = c * L.colW + (L.colW - L.barW) / 2;
-        ctx.fillStyle = "#111";
+        ctx.fillStyle = fg;
         ctx.fillRect(x - 2, yn - 1, L.barW + 4, 2);
       }
     }
