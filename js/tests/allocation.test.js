@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { stack, stackAll, extent, barGrid, hitBar, valueY, segmentRects } from "../src/lib/stacking.js";
+import { stack, stackAll, extent, barGrid, hitBar, valueY, segmentRects, stepSelection } from "../src/lib/stacking.js";
 import { popcount, members, subsetOrder, received, principleMarks, rasterAllocation, hitMatrix, matrixVmax, segmentRows, matrixRows, setLabel } from "../src/lib/allocation.js";
 
 describe("stacking", () => {
@@ -35,6 +35,16 @@ describe("stacking", () => {
     expect(hitBar(L, 120, yUp, stacks, 1)).toBe(null);
     const r = segmentRects(L, 0, 0, stacks[0][0], 1);
     expect(r[0].h).toBeCloseTo(r[1].h, 6);
+  });
+});
+
+describe("keyboard steps", () => {
+  it("moves within the grid, clamps at the edges, starts where nothing is selected", () => {
+    expect(stepSelection("ArrowDown", 0, 0, 3, 4)).toEqual({ row: 1, col: 0 });
+    expect(stepSelection("ArrowLeft", 0, 0, 3, 4)).toEqual({ row: 0, col: 0 });
+    expect(stepSelection("ArrowRight", 2, 3, 3, 4)).toEqual({ row: 2, col: 3 });
+    expect(stepSelection("ArrowUp", 0, 0, 3, 4, true)).toEqual({ row: 0, col: 0 });
+    expect(stepSelection("Enter", 0, 0, 3, 4)).toBe(null);
   });
 });
 

@@ -83,6 +83,20 @@ describe("AllocationView view", () => {
     expect(el.querySelector("img")).toBe(null);
   });
 
+  it("arrow keys on the bars move the method and the player", async () => {
+    const { el, model } = mount();
+    const bars = byTestId(el, "tw-alloc-bars");
+    expect(bars.getAttribute("tabindex")).toBe("0");
+    const key = (k) => bars.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
+    key("ArrowDown");
+    expect([model.get("method"), model.get("feature")]).toEqual(["fair", 0]);
+    await flush();
+    key("ArrowDown");
+    await flush();
+    key("ArrowRight");
+    expect([model.get("method"), model.get("feature")]).toEqual(["greedy", 1]);
+  });
+
   it("Escape clears the selection; CSV export holds the segments", async () => {
     const { el, model } = mount(traits({ method: "fair", feature: 1 }));
     el.querySelector(".tw-root").dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));

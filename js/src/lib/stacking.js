@@ -94,3 +94,14 @@ export function hitBar(L, x, y, stacks, vmax) {
   }
   return { row, col, seg };
 }
+
+/**
+ * Arrow-key step on the bar grid from (row, col); `fresh` (nothing selected yet) selects (row, col)
+ * itself. Returns the new {row, col}, or null for keys that are not arrows.
+ */
+export function stepSelection(key, row, col, M, n, fresh = false) {
+  const d = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[key];
+  if (!d || !M || !n) return null;
+  if (fresh) return { row: Math.min(row, M - 1), col: Math.min(col, n - 1) };
+  return { row: Math.min(M - 1, Math.max(0, row + d[0])), col: Math.min(n - 1, Math.max(0, col + d[1])) };
+}

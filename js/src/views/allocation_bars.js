@@ -1,7 +1,7 @@
 // The bars block: one row per method (name button, P1/P2/P3 marks, a canvas row of stacked
 // bars, one per player), feature buttons on top, a legend of the segment kinds and the value
 // scale, and a hover tooltip. Clicks only commit model state.
-import { KINDS, KIND_COLORS, KIND_LABELS, barGrid, segmentRects, hitBar, valueY } from "../lib/stacking.js";
+import { KINDS, KIND_COLORS, KIND_LABELS, barGrid, segmentRects, hitBar, valueY, stepSelection } from "../lib/stacking.js";
 import { principleMarks } from "../lib/allocation.js";
 import { fmt } from "../lib/format.js";
 import { commit } from "./allocation_state.js";
@@ -38,7 +38,8 @@ export function createBars({ model, root }) {
   const fheads = h("div", "tw-alloc-fheads");
   const methodsCol = h("div", "tw-alloc-methods");
   const marksCol = h("div", "tw-alloc-markcol");
-  const canvas = h("canvas", "tw-alloc-canvas", { role: "img" });
+  const canvas = h("canvas", "tw-alloc-canvas", { role: "img", tabindex: "0", "data-testid": "tw-alloc-bars",
+    "aria-label": "stacked bars: arrow keys move between methods (up/down) and players (left/right)" });
   const tooltip = h("div", "tw-tooltip tw-hidden", { role: "tooltip" });
   grid.append(corner, markHead, fheads, methodsCol, marksCol, canvas);
   el.append(legend, grid, tooltip);
@@ -157,6 +158,13 @@ export function createBars({ model, root }) {
     tooltip.style.top = `${e.clientY - box.top + 12}px`;
   });
   canvas.addEventListener("mouseleave", () => tooltip.classList.add("tw-hidden"));
+  canvas.addEventListener("keydown", (e) => {
+    if (!v) return;
+    const step = stepSelection(e.key, Math.max(0, v.m), Math.max(0, v.feature), v.M, v.n, v.m < 0 || v.feature < 0);
+    if (!step) return;
+    e.preventDefault();
+    commit(model, { method: v.methods[step.row], feature: step.col });
+  });
   el.style.position = "relative";
 
   return { el, update, paint, geometry: () => ({ L, labelW: LABEL_W, markW: MARK_W }) };

@@ -14,7 +14,7 @@ export function createMatrixPanel({ model }) {
   const note = h("div", "tw-alloc-note");
   const wrap = h("div", "tw-alloc-mwrap");
   const labels = h("div", "tw-alloc-mlabels");
-  const canvas = h("canvas", "tw-alloc-matrix", { "data-testid": "tw-alloc-matrix", role: "img", tabindex: "0" });
+  const canvas = h("canvas", "tw-alloc-matrix", { "data-testid": "tw-alloc-matrix", role: "img" });
   const legend = h("canvas", "", { "data-testid": "tw-alloc-matrix-legend" });
   const ticks = h("div", "tw-alloc-note");
   const tooltip = h("div", "tw-tooltip tw-hidden", { role: "tooltip" });
