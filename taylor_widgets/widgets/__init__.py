@@ -10,6 +10,9 @@ from .export import export_html
 __all__ += ["InteractionMatrix", "Explorer", "export_html"]
 
 # --- CAM viewer (issue 5) ---
+from .cam_viewer import CAMViewer
+
+__all__ += ["CAMViewer"]
 
 # --- allocation view (issue 6) ---
 from .allocation_view import AllocationView

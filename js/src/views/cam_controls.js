@@ -1,0 +1,53 @@
+// CAM viewer controls: mode, alpha, threshold, colour map, top-k, PNG export. Native inputs,
+// so all are keyboard reachable. Sliders set the model on "input" (cheap local repaint).
+import { CAM_COLORMAP_NAMES } from "../lib/cam_overlay.js";
+
+const MODES = [["gradcam", "Grad-CAM"], ["taylorcam", "Taylor-CAM pairs"], ["partners", "partners of a cell"]];
+
+export function buildControls({ model, set, onExport }) {
+  const el = document.createElement("div");
+  el.className = "tw-controls";
+  const labelled = (text, input) => { const l = document.createElement("label"); l.append(document.createTextNode(text), input); el.appendChild(l); return input; };
+  const select = (id, options) => {
+    const s = document.createElement("select");
+    s.setAttribute("data-testid", id);
+    for (const [value, text] of options) { const o = document.createElement("option"); o.value = value; o.textContent = text; s.appendChild(o); }
+    return s;
+  };
+  const range = (id) => { const r = document.createElement("input"); r.type = "range"; r.min = "0"; r.max = "1"; r.step = "0.05"; r.setAttribute("data-testid", id); return r; };
+  const mode = labelled("view", select("tw-cam-mode", MODES));
+  const cmap = labelled("colours", select("tw-cam-colormap", CAM_COLORMAP_NAMES.map((n) => [n, n])));
+  const alpha = labelled("alpha", range("tw-cam-alpha"));
+  const threshold = labelled("threshold", range("tw-cam-threshold"));
+  const topk = document.createElement("input");
+  topk.type = "number"; topk.min = "0"; topk.max = "100"; topk.step = "1"; topk.style.width = "4em";
+  topk.setAttribute("data-testid", "tw-cam-topk");
+  labelled("top-k pairs", topk);
+  const png = document.createElement("button");
+  png.type = "button"; png.textContent = "PNG"; png.title = "download the current view as PNG";
+  png.setAttribute("data-testid", "tw-export-png");
+  el.appendChild(png);
+
+  mode.addEventListener("change", () => set("mode", mode.value));
+  cmap.addEventListener("change", () => set("colormap", cmap.value));
+  alpha.addEventListener("input", () => set("alpha", Number(alpha.value)));
+  threshold.addEventListener("input", () => set("threshold", Number(threshold.value)));
+  topk.addEventListener("change", () => {
+    const k = Math.round(Number(topk.value));
+    if (Number.isFinite(k) && k >= 0 && k <= 100) set("top_k", k); else topk.value = String(model.get("top_k"));
+  });
+  png.addEventListener("click", () => onExport());
+
+  return {
+    el,
+    update(v) {
+      for (const o of mode.options) o.disabled = o.value !== "gradcam" && !v.hasPairs;
+      mode.value = v.mode;
+      cmap.value = v.colormap;
+      if (document.activeElement !== alpha) alpha.value = String(v.alpha);
+      if (document.activeElement !== threshold) threshold.value = String(v.threshold);
+      if (document.activeElement !== topk) topk.value = String(v.topK);
+      topk.disabled = !v.hasPairs;
+    },
+  };
+}
