@@ -46,8 +46,10 @@ const mod = await import(url);
 let widget = mod.default ?? mod;
 if (typeof widget === "function") widget = await widget();
 const el = document.getElementById("tw-widget");
+const t0 = performance.now();
 await widget.initialize?.({ model });
 await widget.render({ model, el });
+window.__tw_timing = { render_ms: performance.now() - t0 };  // read by benchmarks/widget_render.py
 document.body.dataset.twReady = "1";
 """
 

@@ -1,0 +1,185 @@
+"""Widget speed in headless Chromium: draw and redraw of a 1000×1000 matrix, and the round trip
+from a baseline edit to a redrawn heatmap for a d=32 MLP (Python recompute + browser).
+
+    .venv/bin/python benchmarks/widget_render.py [--d 1000] [--repeats 5] [--skip-roundtrip]
+
+Timings are taken inside the page with performance.now():
+- first draw: around the bundle's render() (it draws synchronously), in the offline HTML export;
+- redraw on click: from a real mouse click's event timestamp to the next animation frame (the
+  click sets `selected`, the change handler repaints before that frame);
+- round trip: JupyterLab with a live kernel; from the baseline field's change event to the
+  first frame whose heatmap pixels differ (includes the view's 250 ms debounce, reported too).
+Chromium: $CHROMIUM or /usr/bin/chromium. Not a test: it prints figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+import taylor_widgets as tw  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+HASH_JS = """() => { const c = document.querySelector('[data-testid=tw-heatmap]');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let h = 0;
+  for (let k = 0; k < d.length; k += 4) h = (h * 31 + d[k] * 7 + d[k+1] * 3 + d[k+2]) >>> 0; return h; }"""
+# Records, for every click, ms from the event's timestamp to the following animation frame.
+CLICK_TO_FRAME_JS = """() => { window.__clicks = []; window.addEventListener('click', (e) => {
+  const t0 = e.timeStamp; requestAnimationFrame(() => window.__clicks.push(performance.now() - t0)); },
+  { capture: true }); }"""
+
+
+def summary(xs):
+    return f"median {statistics.median(xs):.1f} ms (min {min(xs):.1f}, max {max(xs):.1f}, n={len(xs)})"
+
+
+def bench_matrix(browser, d, repeats):
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(d, d)).astype(np.float32)
+    w = tw.InteractionMatrix((a + a.T) / 2, title=f"{d}×{d}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = tw.export_html(w, Path(tmp) / "m.html")
+        firsts, clicks = [], []
+        for r in range(repeats):
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+            page.goto(path.as_uri())
+            page.wait_for_function("() => window.__tw_timing")
+            firsts.append(page.evaluate("() => window.__tw_timing.render_ms"))
+            box = page.locator("[data-testid=tw-heatmap]").bounding_box()
+            page.evaluate(CLICK_TO_FRAME_JS)
+            for k in range(5):
+                page.mouse.click(box["x"] + box["width"] * (0.1 + 0.17 * k), box["y"] + box["height"] * (0.2 + 0.1 * k))
+                page.wait_for_function("(n) => window.__clicks.length >= n", arg=k + 1)
+            clicks.extend(page.evaluate("() => window.__clicks"))
+            page.close()
+    print(f"{d}×{d} matrix, first draw (render()):        {summary(firsts)}")
+    print(f"{d}×{d} matrix, click → next frame (redraw): {summary(clicks)}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+CELL = """import torch, taylor_widgets as tw
+torch.set_num_threads(1)
+torch.manual_seed(0)
+d = 32
+model = torch.nn.Sequential(torch.nn.Linear(d, 64), torch.nn.Softplus(), torch.nn.Linear(64, 64),
+                            torch.nn.Softplus(), torch.nn.Linear(64, 1))
+data = torch.randn(500, d)
+w = tw.Explorer(model, data[:1] + 0.5, data=data, sweep_features=8, sweep_points=12)
+w"""
+
+
+def make_model():
+    exec_ns = {}
+    exec(CELL.rsplit("\n", 1)[0], exec_ns)  # the same model and data as the notebook cell
+    return exec_ns["w"]
+
+
+def bench_python_recompute(repeats):
+    w = make_model()
+    times = []
+    for r in range(repeats):
+        t0 = time.perf_counter()
+        assert w.recompute(np.full(32, 0.1 * (r + 1), np.float32))["ok"]
+        times.append((time.perf_counter() - t0) * 1e3)
+    sweep = len(w.sweep_features) * w.sweep_values.shape[1]
+    print(f"d=32 MLP, Python recompute (Γ + {sweep}-point sweep): {summary(times)}")
+
+
+def bench_roundtrip(browser, repeats):
+    root = Path(tempfile.mkdtemp())
+    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c", "metadata": {}, "outputs": [], "source": CELL}],
+          "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    (root / "bench.ipynb").write_text(json.dumps(nb))
+    port = free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".c"), "JUPYTER_RUNTIME_DIR": str(root / ".r"),
+           "JUPYTERLAB_SETTINGS_DIR": str(root / ".s"), "JUPYTERLAB_WORKSPACES_DIR": str(root / ".w"), "OMP_NUM_THREADS": "1"}
+    log = open(root / "server.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.token=",
+                             "--ServerApp.password=", f"--port={port}", "--port-retries=0", "--ip=127.0.0.1",
+                             f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.extension_manager=readonly"],
+                            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/api/status", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(base + "/lab/tree/bench.ipynb")
+        editor = page.locator(".jp-Cell .cm-content").first
+        editor.wait_for(timeout=60_000)
+        for _ in range(6):
+            editor.click()
+            page.keyboard.press("Control+Enter")
+            try:
+                page.wait_for_function("() => /\\[[*0-9]+\\]/.test(document.querySelector('.jp-InputPrompt').innerText)", timeout=10_000)
+                break
+            except Exception:  # noqa: BLE001 - the kernel was not connected yet: run again
+                continue
+        page.locator("[data-testid=tw-heatmap]").wait_for(timeout=120_000)
+        page.wait_for_function("() => document.querySelector('[data-testid=tw-status]')?.dataset.state !== 'computing'")
+        times = []
+        for r in range(repeats):
+            ms = page.evaluate("""async ([v, hashSrc]) => {
+              const hash = eval(hashSrc); const before = hash();
+              const inp = document.querySelector('[data-testid=tw-baseline-input-0]');
+              const t0 = performance.now();
+              inp.value = String(v); inp.dispatchEvent(new Event('change', { bubbles: true }));
+              for (;;) { await new Promise(requestAnimationFrame); if (hash() !== before) return performance.now() - t0;
+                if (performance.now() - t0 > 60000) return -1; } }""", [0.3 * (r + 1), HASH_JS])
+            times.append(ms)
+        page.close()
+        print(f"d=32 MLP, baseline edit → redrawn heatmap (JupyterLab, live kernel): {summary(times)}"
+              f"  [includes the view's 250 ms debounce]")
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        log.close()
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--d", type=int, default=1000)
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--skip-roundtrip", action="store_true")
+    args = p.parse_args()
+    torch.set_num_threads(1)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            bench_matrix(browser, args.d, args.repeats)
+            bench_python_recompute(args.repeats)
+            if not args.skip_roundtrip:
+                bench_roundtrip(browser, args.repeats)
+        finally:
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
