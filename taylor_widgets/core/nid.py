@@ -61,8 +61,7 @@ def nid(model, order=2, top_k=None, *, target=None, sets=None):
     H1, d = W1.shape
     z = _unit_influence(weights, target)  # (H1,)
     top_k = None if top_k is None else inp.as_positive_int(top_k, "top_k", 1)
-    pair = torch.minimum(W1[:, :, None], W1[:, None, :]).mul(z[:, None, None]).sum(0)
-    pair.fill_diagonal_(0.0)
+    pair = _pairwise(W1, z)
     if sets is not None:
         S = _sets.as_sets(sets, d, None if order is None else _sets.check_order(order, d))
         scores = (W1[:, S].amin(-1) * z[:, None]).sum(0)
@@ -74,6 +73,20 @@ def nid(model, order=2, top_k=None, *, target=None, sets=None):
         return _result({2: (P, pair[P[:, 0], P[:, 1]])}, pair, z, top_k, "pairwise")
     ks = range(2, d + 1) if order is None else [order]
     return _result({k: _prefix_scores(W1, z, k) for k in ks}, pair, z, top_k, "prefix")
+
+
+def _pairwise(W1: torch.Tensor, z: torch.Tensor, budget: int = 2**24) -> torch.Tensor:
+    """ω(i, j) = Σ_h z_h min(|W1[h,i]|, |W1[h,j]|) as a (d, d) matrix, zero diagonal.
+
+    Accumulated over chunks of hidden units so the (units, d, d) minimum stays near `budget` floats.
+    """
+    H1, d = W1.shape
+    step = max(1, budget // (d * d))
+    pair = torch.zeros(d, d, dtype=W1.dtype)
+    for a in range(0, H1, step):
+        w, zz = W1[a : a + step], z[a : a + step]
+        pair += torch.minimum(w[:, :, None], w[:, None, :]).mul(zz[:, None, None]).sum(0)
+    return pair.fill_diagonal_(0.0)
 
 
 def _prefix_scores(W1: torch.Tensor, z: torch.Tensor, k: int):

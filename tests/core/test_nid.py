@@ -118,3 +118,13 @@ def test_non_mlp_models_are_refused(model, exc, match):
 def test_bad_arguments(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         tw.nid(_net(torch.tensor(W1), [torch.tensor(W2)]), **kwargs)
+
+
+def test_pairwise_chunking_matches_the_direct_sum():
+    from taylor_widgets.core.nid import _pairwise
+
+    g = torch.Generator().manual_seed(0)
+    W1, z = torch.rand(7, 5, generator=g, dtype=torch.float64), torch.rand(7, generator=g, dtype=torch.float64)
+    direct = torch.minimum(W1[:, :, None], W1[:, None, :]).mul(z[:, None, None]).sum(0).fill_diagonal_(0)
+    torch.testing.assert_close(_pairwise(W1, z, budget=30), direct)  # one unit per chunk
+    torch.testing.assert_close(_pairwise(W1, z), direct)
