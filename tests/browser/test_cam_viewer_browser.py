@@ -79,6 +79,10 @@ def test_html_export_draws_and_answers_clicks_offline(context_session, tmp_path)
         page.wait_for_function("() => window.__tw_model.get('selected_cell') === 0")
         wait_changed(page, first["hash"])
         assert page.evaluate("() => window.__tw_model.get('mode')") == "partners"
+        with page.expect_download() as download:
+            page.locator('[data-testid="tw-export-png"]').click()
+        assert download.value.suggested_filename.endswith(".png")
+        assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert blocked == [] and errors == []
     finally:
         page.close()
