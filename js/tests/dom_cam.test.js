@@ -74,6 +74,8 @@ describe("CAMViewer view", () => {
     alpha.value = "0.8";
     alpha.dispatchEvent(new Event("input"));
     expect(model.get("alpha")).toBe(0.8);
+    expect(model.saves).toBe(2); // dragging repaints locally, no kernel message yet
+    alpha.dispatchEvent(new Event("change"));
     expect(model.saves).toBe(3);
     await flush();
     expect(byTestId(el, "tw-cam-gallery-1").classList.contains("tw-sel")).toBe(true);

@@ -54,7 +54,10 @@ def test_mode_switch_and_gallery_change_pixels(solara_test, page_session):
     w = _viewer(labels=["<img src=x onerror=alert(1)>", "second"])
     display(w)
     page = page_session
-    first = wait_drawn(page)
+    shown = wait_drawn(page)
+    page.locator('[data-testid="tw-cam-alpha"]').press("ArrowRight")  # keyboard reachable slider
+    until(page, lambda: abs(w.alpha - 0.55) < 1e-9, what="alpha 0.55 to sync")
+    first = wait_changed(page, shown["hash"])
     page.locator('[data-testid="tw-cam-mode"]').select_option("gradcam")
     until(page, lambda: w.mode == "gradcam", what="mode to sync")
     grad = wait_changed(page, first["hash"])

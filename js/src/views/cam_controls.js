@@ -1,5 +1,5 @@
 // CAM viewer controls: mode, alpha, threshold, colour map, top-k, PNG export. Native inputs,
-// so all are keyboard reachable. Sliders set the model on "input" (cheap local repaint).
+// so all are keyboard reachable.
 import { CAM_COLORMAP_NAMES } from "../lib/cam_overlay.js";
 
 const MODES = [["gradcam", "Grad-CAM"], ["taylorcam", "Taylor-CAM pairs"], ["partners", "partners of a cell"]];
@@ -30,8 +30,12 @@ export function buildControls({ model, set, onExport }) {
 
   mode.addEventListener("change", () => set("mode", mode.value));
   cmap.addEventListener("change", () => set("colormap", cmap.value));
-  alpha.addEventListener("input", () => set("alpha", Number(alpha.value)));
-  threshold.addEventListener("input", () => set("threshold", Number(threshold.value)));
+  // While dragging, repaint locally (model.set fires the change handler); send to the kernel once,
+  // on release ("change"), so a drag is one message instead of dozens.
+  for (const [input, key] of [[alpha, "alpha"], [threshold, "threshold"]]) {
+    input.addEventListener("input", () => model.set(key, Number(input.value)));
+    input.addEventListener("change", () => set(key, Number(input.value)));
+  }
   topk.addEventListener("change", () => {
     const k = Math.round(Number(topk.value));
     if (Number.isFinite(k) && k >= 0 && k <= 100) set("top_k", k); else topk.value = String(model.get("top_k"));
