@@ -51,3 +51,14 @@ def wait_redrawn(page, old_hash, root="", timeout=20_000):
         arg=[None, f"{root} {HEATMAP}".strip(), old_hash], timeout=timeout,
     )
     return canvas_stats(page, root)
+
+
+def stable_box(page, selector=HEATMAP, timeout=10_000):
+    """The element's bounding box once it stopped moving for two animation frames (the view
+    re-lays out when its ResizeObserver reports the output area's final width)."""
+    page.wait_for_function(
+        """(sel) => new Promise((resolve) => {
+          const r = () => JSON.stringify(document.querySelector(sel).getBoundingClientRect());
+          const a = r(); requestAnimationFrame(() => requestAnimationFrame(() => resolve(a === r())));
+        })""", arg=selector, timeout=timeout)
+    return page.locator(selector).bounding_box()

@@ -3,7 +3,7 @@ import numpy as np
 from IPython.display import display
 
 import taylor_widgets as tw
-from tests.browser._canvas import canvas_stats, until, wait_painted, wait_redrawn
+from tests.browser._canvas import canvas_stats, stable_box, until, wait_painted, wait_redrawn
 
 EVIL = "<img src=x onerror=alert(1)>"
 
@@ -20,9 +20,10 @@ def test_click_on_a_cell_sets_selected_and_redraws(solara_test, page_session):
     page = page_session
     before = wait_painted(page)
     assert before["painted"] > 0
-    box = page.locator('[data-testid="tw-heatmap"]').bounding_box()
-    # cell (row 4, column 1) of the 6×6 matrix, which fills the canvas box
-    page.mouse.click(box["x"] + box["width"] * 1.5 / 6, box["y"] + box["height"] * 4.5 / 6)
+    box = stable_box(page)
+    # cell (row 4, column 1) of the 6×6 matrix, which fills the canvas; locator.click checks
+    # that the canvas itself receives the click (nothing overlays it)
+    page.locator('[data-testid="tw-heatmap"]').click(position={"x": box["width"] * 1.5 / 6, "y": box["height"] * 4.5 / 6})
     until(page, lambda: w.selected != -1, what="selected to sync to Python")
     assert w.selected == 4 and sorted(w.selected_pair) == [1, 4]
     page.locator('[data-testid="tw-partner"]').first.wait_for()
