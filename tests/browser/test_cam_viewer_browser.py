@@ -25,6 +25,12 @@ def wait_drawn(page, sel=CANVAS, timeout=20_000):
     return stats(page, sel)
 
 
+def click_cell(page, col, row, grid=4):
+    """Click the centre of a grid cell; locator.click waits until the canvas box is stable."""
+    box = page.locator(CANVAS).bounding_box()
+    page.locator(CANVAS).click(position={"x": box["width"] * (col + 0.5) / grid, "y": box["height"] * (row + 0.5) / grid})
+
+
 def wait_changed(page, old_hash, sel=CANVAS, timeout=20_000):
     page.wait_for_function(f"([sel, h]) => {{ const s = ({STATS_JS})(sel); return s && s.hash !== h; }}",
                            arg=[sel, old_hash], timeout=timeout)
@@ -37,13 +43,11 @@ def test_cell_click_overlays_its_partner_map(solara_test, page_session):
     page = page_session
     first = wait_drawn(page)
     assert first["w"] == 32 * 10 and w.selected_cell == -1 and w.mode == "taylorcam"
-    box = page.locator(CANVAS).bounding_box()
-    # cell (row 2, col 1) of the 4×4 grid → cell 9
-    page.mouse.click(box["x"] + box["width"] * 1.5 / 4, box["y"] + box["height"] * 2.5 / 4)
+    click_cell(page, 1, 2)  # cell (row 2, col 1) of the 4×4 grid → cell 9
     until(page, lambda: w.selected_cell != -1, what="selected_cell to sync to Python")
     assert w.selected_cell == 9 and w.mode == "partners"
     partners_9 = wait_changed(page, first["hash"])
-    page.mouse.click(box["x"] + box["width"] * 3.5 / 4, box["y"] + box["height"] * 0.5 / 4)
+    click_cell(page, 3, 0)
     until(page, lambda: w.selected_cell == 3, what="a second click to select cell 3")
     wait_changed(page, partners_9["hash"])  # another cell, another partner map
     w.selected_cell = 9  # Python → view draws the same pixels as the click did
@@ -77,8 +81,7 @@ def test_html_export_draws_and_answers_clicks_offline(context_session, tmp_path)
         path = tw.export_html(_viewer(), tmp_path / "cam.html")
         page.goto(path.as_uri())
         first = wait_drawn(page)
-        box = page.locator(CANVAS).bounding_box()
-        page.mouse.click(box["x"] + box["width"] * 0.5 / 4, box["y"] + box["height"] * 0.5 / 4)
+        click_cell(page, 0, 0)
         page.wait_for_function("() => window.__tw_model.get('selected_cell') === 0")
         wait_changed(page, first["hash"])
         assert page.evaluate("() => window.__tw_model.get('mode')") == "partners"
