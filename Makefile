@@ -8,8 +8,11 @@ STAMP := $(VENV)/.installed-stamp
 TORCH_CPU ?= torch==2.13.0
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Jupyter refuses to start as root without this flag (CI and fresh containers run as root).
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+JS_SRC := $(shell find js/src -name "*.js") js/build.mjs
 
-.PHONY: demo test test-py test-js test-browser test-notebooks install chromium bench notebooks clean
+.PHONY: demo test test-py test-js install chromium bench notebooks clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -23,13 +26,18 @@ $(STAMP): pyproject.toml js/package.json js/package-lock.json | $(PY)
 	cd js && npm run build
 	touch $@
 
-install: $(STAMP)
+# The bundles follow js/src: an edit there rebuilds them before the next test or demo.
+$(VENV)/.js-built: $(JS_SRC) | $(STAMP)
+	cd js && npm run build
+	touch $@
+
+install: $(STAMP) $(VENV)/.js-built
 
 chromium:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-demo: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/01_tabular_interactions.ipynb
+demo: install
+	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/01_tabular_interactions.ipynb
 
 test: install chromium
 	$(MAKE) test-js
@@ -40,14 +48,14 @@ test-js:
 
 # Python unit tests, widget state, browser tests in real Chromium, and nbval over notebooks/.
 test-py:
-	$(PY) -m pytest tests
+	TW_REQUIRE_BROWSER=1 $(PY) -m pytest tests
 	$(PY) -m pytest --nbval --nbval-current-env -p no:randomly notebooks
 
-bench: $(STAMP)
+bench: install
 	$(PY) benchmarks/path_methods.py
 
 # Re-execute the tour notebooks headlessly (what is committed is their executed form).
-notebooks: $(STAMP)
+notebooks: install
 	for nb in notebooks/*.ipynb; do $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; done
 
 clean:

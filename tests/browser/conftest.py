@@ -27,6 +27,9 @@ def pytest_collection_modifyitems(config, items):
     missing = [] if Path(CHROMIUM).exists() else [f"no Chromium at {CHROMIUM}"]
     if not (STATIC / "interaction_matrix.js").exists():
         missing.append("JS bundle not built (cd js && npm run build)")
+    if missing and os.environ.get("TW_REQUIRE_BROWSER"):
+        # `make test` (and so CI) sets this: a skipped browser suite must not pass as green.
+        raise pytest.UsageError("browser tests cannot run: " + "; ".join(missing))
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
