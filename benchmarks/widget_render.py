@@ -8,7 +8,8 @@ Timings are taken inside the page with performance.now():
 - redraw on click: from a real mouse click's event timestamp to the next animation frame (the
   click sets `selected`, the change handler repaints before that frame);
 - round trip: JupyterLab with a live kernel; from the baseline field's change event to the
-  first frame whose heatmap pixels differ (includes the view's 250 ms debounce, reported too).
+  first frame whose heatmap pixels differ. A number-field change is a committed edit and is sent
+  at once; only slider drags are debounced (baseline_editor.js DEBOUNCE_MS).
 Chromium: $CHROMIUM or /usr/bin/chromium. Not a test: it prints figures.
 """
 from __future__ import annotations
@@ -154,7 +155,7 @@ def bench_roundtrip(browser, repeats):
             times.append(ms)
         page.close()
         print(f"d=32 MLP, baseline edit → redrawn heatmap (JupyterLab, live kernel): {summary(times)}"
-              f"  [includes the view's 250 ms debounce]")
+              f"  [number-field edit: sent at once, no debounce]")
     finally:
         proc.terminate()
         proc.wait(15)

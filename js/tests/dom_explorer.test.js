@@ -39,34 +39,51 @@ describe("Explorer baseline editor", () => {
     expect(byTestId(el, "tw-baseline-kind").value).toBe("zeros");
   });
 
-  it("an edit sets baseline (float32 payload) + kind custom, then one debounced recompute", async () => {
+  it("slider drags set baseline (float32 payload) + kind custom, then one debounced recompute", async () => {
     const { el, model } = mount();
-    const num = byTestId(el, "tw-baseline-input-1");
-    num.value = "0.5"; num.dispatchEvent(new Event("change", { bubbles: true }));
     const slider = byTestId(el, "tw-baseline-slider-2");
-    slider.value = "1.5"; slider.dispatchEvent(new Event("input", { bubbles: true }));
+    for (const v of ["0.5", "1", "1.5"]) { slider.value = v; slider.dispatchEvent(new Event("input", { bubbles: true })); }
     const b = model.get("baseline");
     expect(b.dtype).toBe("float32");
     expect(b.shape).toEqual([4]);
     expect(b.view).toBeInstanceOf(DataView);
-    expect(Array.from(decode(b).data)).toEqual([0, 0.5, 1.5, 0]);
+    expect(Array.from(decode(b).data)).toEqual([0, 0, 1.5, 0]);
+    expect(byTestId(el, "tw-baseline-input-2").value).toBe("1.5"); // the number field follows the drag
     expect(model.get("baseline_kind")).toBe("custom");
     expect(commands(model)).toEqual([]);
-    await vi.advanceTimersByTimeAsync(DEBOUNCE_MS);
+    await vi.advanceTimersByTimeAsync(DEBOUNCE_MS - 1);
+    expect(commands(model)).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
     const cmds = commands(model);
     expect(cmds.length).toBe(1);
-    expect(cmds[0]).toMatchObject({ name: "recompute", msg: { baseline: [0, 0.5, 1.5, 0], kind: "custom", sample: 0 } });
+    expect(cmds[0]).toMatchObject({ name: "recompute", msg: { baseline: [0, 0, 1.5, 0], kind: "custom", sample: 0 } });
     expect(status(el)).toContain("Recomputing");
     model.reply({ id: cmds[0].id, kind: "anywidget-command-response", response: { ok: true } });
     await flush();
     expect(status(el)).toBe("");
   });
 
+  it("a committed edit (number field, slider release) is sent at once, not after the debounce", async () => {
+    const { model, el } = mount();
+    const num = byTestId(el, "tw-baseline-input-1");
+    num.value = "0.5"; num.dispatchEvent(new Event("change", { bubbles: true }));
+    expect(commands(model).length).toBe(1);
+    expect(commands(model)[0]).toMatchObject({ name: "recompute", msg: { baseline: [0, 0.5, 0, 0] } });
+    const slider = byTestId(el, "tw-baseline-slider-3");
+    slider.value = "1"; slider.dispatchEvent(new Event("input", { bubbles: true }));
+    expect(commands(model).length).toBe(1); // dragging: waits
+    slider.dispatchEvent(new Event("change", { bubbles: true })); // released
+    expect(commands(model).length).toBe(2);
+    expect(commands(model)[1]).toMatchObject({ msg: { baseline: [0, 0.5, 0, 1] } });
+    await vi.advanceTimersByTimeAsync(DEBOUNCE_MS * 2);
+    expect(commands(model).length).toBe(2); // the drag's timer was cancelled, nothing sent twice
+  });
+
   it("without a kernel: says so after the timeout and keeps the user's edits", async () => {
     const { el, model } = mount();
     const num = byTestId(el, "tw-baseline-input-0");
     num.value = "-0.25"; num.dispatchEvent(new Event("change", { bubbles: true }));
-    await vi.advanceTimersByTimeAsync(DEBOUNCE_MS + REQUEST_TIMEOUT_MS - 1);
+    await vi.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS - 1);
     expect(status(el)).toContain("Recomputing");
     await vi.advanceTimersByTimeAsync(1);
     expect(status(el)).toContain("live kernel needed to recompute");
@@ -110,8 +127,8 @@ describe("Explorer baseline editor", () => {
 
   it("cleanup cancels a pending recompute", async () => {
     const { el, model, cleanup } = mount();
-    const num = byTestId(el, "tw-baseline-input-0");
-    num.value = "1"; num.dispatchEvent(new Event("change", { bubbles: true }));
+    const slider = byTestId(el, "tw-baseline-slider-0");
+    slider.value = "1"; slider.dispatchEvent(new Event("input", { bubbles: true }));
     cleanup();
     await vi.advanceTimersByTimeAsync(DEBOUNCE_MS * 4);
     expect(commands(model)).toEqual([]);

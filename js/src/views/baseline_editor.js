@@ -6,7 +6,9 @@ import { invoke, isNoKernel } from "../lib/invoke.js";
 import { fmt } from "../lib/format.js";
 import { nameOf, commit } from "./state.js";
 
-export const DEBOUNCE_MS = 250;
+// Slider drags coalesce over this window; a committed edit (number field change, slider release,
+// kind change) is sent at once, since it is the user's final value.
+export const DEBOUNCE_MS = 150;
 export const REQUEST_TIMEOUT_MS = 60_000; // a recompute on CPU can take a while; ≥ 30 s by contract
 export const MAX_ROWS = 100; // more rows than this is a wall of sliders: narrow with top-N/search
 export const KINDS = ["zeros", "mean", "median", "sample", "custom"];
@@ -88,12 +90,14 @@ export function createBaselineEditor({ model, state, invalidate, setStatus }) {
     }
     return null;
   }
-  function scheduleRecompute() {
+  function sendRecompute() {
+    timer = null;
+    request("recompute", { baseline: Array.from(currentBaseline()), kind: model.get("baseline_kind") || "custom", sample: model.get("baseline_sample") | 0 });
+  }
+  function scheduleRecompute(now = false) {
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = null;
-      request("recompute", { baseline: Array.from(currentBaseline()), kind: model.get("baseline_kind") || "custom", sample: model.get("baseline_sample") | 0 });
-    }, DEBOUNCE_MS);
+    if (now) sendRecompute();
+    else timer = setTimeout(sendRecompute, DEBOUNCE_MS);
   }
   async function setKind(k) {
     const res = await request("set_kind", { kind: k, sample: model.get("baseline_sample") | 0 });
@@ -105,16 +109,16 @@ export function createBaselineEditor({ model, state, invalidate, setStatus }) {
   }
 
   // ---- user edits: set model state, then the debounced request ----
-  function edit(i, value) {
+  function edit(i, value, now = false) {
     if (!Number.isFinite(value)) return;
     const b = currentBaseline();
     b[i] = value;
     commit(model, { baseline: encode(b), baseline_kind: "custom" });
-    scheduleRecompute();
+    scheduleRecompute(now);
   }
   kind.addEventListener("change", () => {
     commit(model, { baseline_kind: kind.value });
-    if (kind.value === "custom") scheduleRecompute(); else { clearTimeout(timer); setKind(kind.value); }
+    if (kind.value === "custom") scheduleRecompute(true); else { clearTimeout(timer); setKind(kind.value); }
   });
   sampleIdx.addEventListener("change", () => {
     commit(model, { baseline_sample: Math.max(0, Math.round(Number(sampleIdx.value) || 0)) });
@@ -130,7 +134,10 @@ export function createBaselineEditor({ model, state, invalidate, setStatus }) {
   });
   table.addEventListener("change", (e) => {
     const i = Number(e.target.dataset.feature);
-    if (e.target.type === "number" && i >= 0) edit(i, Number(e.target.value));
+    if (!(i >= 0)) return;
+    if (e.target.type === "number") edit(i, Number(e.target.value), true);
+    // slider released: send the final value now instead of waiting out the drag's debounce
+    else if (e.target.type === "range" && timer !== null) scheduleRecompute(true);
   });
 
   function buildRows(v, feats) {
