@@ -68,6 +68,27 @@ def test_order3_and_order4_match_closed_form(xs):
     torch.testing.assert_close(r3n.values[:, 0], want[:, 0])
 
 
+class Quintic(nn.Module):
+    """f = x0·x1·x2·x3·x4·(1 + x5) + x0²·x1·x2·x3 on 6 features."""
+
+    def __init__(self):
+        super().__init__()
+        self.dummy = nn.Parameter(torch.zeros((), dtype=torch.float64))
+
+    def forward(self, x):
+        x0, x1, x2, x3, x4, x5 = x.unbind(-1)
+        return x0 * x1 * x2 * x3 * x4 * (1 + x5) + x0**2 * x1 * x2 * x3 + self.dummy
+
+
+def test_order5_matches_closed_form(xs):
+    """∂⁵f/∂x0…∂x4 = 1 + x5, ∂⁵f/∂x0∂x1∂x2∂x3∂x5 = x4, ∂⁵f/∂x0∂x1∂x2∂x4∂x5 = x3 (the x0² term has none)."""
+    r5 = cross_derivatives(Quintic(), xs, order=5, sets=[(0, 1, 2, 3, 4), (5, 3, 2, 1, 0), (0, 1, 2, 4, 5)])
+    x3, x4, x5 = xs[:, 3], xs[:, 4], xs[:, 5]
+    want = torch.stack([1 + x5, x4, x3], 1).abs()
+    torch.testing.assert_close(r5.values, want)
+    assert r5.order == 5 and r5.sets.tolist()[1] == [0, 1, 2, 3, 5]
+
+
 def test_sets_of_order2_agree_with_the_hessian(mlp):
     x = torch.randn(3, 6, dtype=torch.float64)
     full = cross_derivatives(mlp, x)
