@@ -7,8 +7,8 @@ Setup (issue #2): a 2×128 Softplus(β=10) MLP, 8 inputs, float32, CPU.
  (a) equal estimand: both evaluate path_explain's 10×10 α×β grid (num_samples=100);
  (b) equal accuracy: path_explain at num_samples=400 against our default (adaptive log-weight
      Gauss rule), checking that our completeness error is no worse than path_explain's;
- peak memory: the rise of the process's peak RSS over the call, each measured in a fresh
- subprocess; and the latency of one row query (one feature's partners) at d=1000.
+ peak memory: the rise of the process's peak RSS (VmHWM, reset just before) over the call, each
+ measured in a fresh subprocess; and the latency of one row query (one feature's partners) at d=1000.
 Times are medians of --repeats runs after one warm-up. Ratios are path_explain / ours.
 """
 from __future__ import annotations
@@ -72,16 +72,23 @@ def completeness(model, x, b, G) -> float:
 
 
 def peak_rss_mib(which: str, d: int, arg: str) -> float:
-    """Peak RSS rise (MiB) of one call, measured in a fresh interpreter."""
+    """Peak RSS rise (MiB) of one call, measured in a fresh interpreter.
+
+    Linux keeps the peak (VmHWM) since the last reset; writing 5 to /proc/self/clear_refs resets
+    it to the current RSS, so the imports' own transient peak does not hide the call's.
+    """
     code = f"""
-import resource, sys, torch
+import sys, torch
 sys.path.insert(0, {str(ROOT)!r})
 from benchmarks.path_methods import mlp, inputs, run_ours, run_path_explain
+def kib(field):
+    return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith(field + ':'))
 m = mlp({d}); x, b = inputs({d})
 m(x)
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+open('/proc/self/clear_refs', 'w').write('5')
+before = kib('VmRSS')
 {"run_ours(m, x, b, " + repr(arg) + ")" if which == "ours" else "run_path_explain(m, x, b, " + arg + ")"}
-print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)
+print((kib('VmHWM') - before) / 1024)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])

@@ -71,7 +71,7 @@ def _state_of(widget) -> dict:
 
 
 def export_html(widget, path, *, title: str | None = None) -> Path:
-    """Write `widget` (an InteractionMatrix or Explorer) as one offline HTML file; returns the path.
+    """Write `widget` (any taylor_widgets widget) as one offline HTML file; returns the path.
 
     The file holds the bundled JS and every trait; opening it needs no kernel, network or server.
     """
