@@ -11,14 +11,17 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from ..core.cross_derivatives import CrossDerivatives
 from ..core.results import PathResult
 from ._serialize import as_float32
 
 ORDERS = ("given", "attribution", "cluster")
+VIEWS = ("sample", "global")
 SCHEMES = ("RdBu", "PuOr", "PiYG")
 LABELS = {
     "integrated_hessians": "Γ, Integrated Hessians",
     "expected_hessians": "Γ, Expected Hessians",
+    "cross_derivatives": "|∂²f|, cross derivatives",
 }
 
 
@@ -49,8 +52,22 @@ def _finite(arr: np.ndarray, name: str) -> np.ndarray:
 def matrix_payload(result_or_array, feature_names=None) -> tuple[dict, str]:
     """Trait values (matrix, attributions, inputs, baselines, feature_names) and the method name.
 
-    result_or_array: a PathResult with the full matrix, or a (d, d) / (B, d, d) array or tensor.
+    result_or_array: a PathResult with the full matrix, a CrossDerivatives of all pairs (its
+    (B, d, d) |∂²f| matrix), or a (d, d) / (B, d, d) array or tensor.
     """
+    if isinstance(result_or_array, CrossDerivatives):
+        r = result_or_array
+        if r.matrix is None:
+            raise ValueError(
+                f"result_or_array: this CrossDerivatives scored given sets of order {r.order} and has no pair "
+                "matrix; call cross_derivatives(model, x) without sets= (all pairs), or pass it as higher_order="
+            )
+        matrix = as_float32(r.matrix, "result_or_array")
+        B, d = matrix.shape[0], matrix.shape[1]
+        traits = {"matrix": _finite(matrix, "result_or_array"), "attributions": None,
+                  "inputs": _optional(r.x, B, d), "baselines": None}
+        traits["feature_names"] = check_names(feature_names if feature_names is not None else r.feature_names, d)
+        return traits, "cross_derivatives"
     if isinstance(result_or_array, PathResult):
         r = result_or_array
         if r.rows is not None:
@@ -73,7 +90,8 @@ def matrix_payload(result_or_array, feature_names=None) -> tuple[dict, str]:
     else:
         if result_or_array is None or isinstance(result_or_array, (str, bytes, dict)):
             raise TypeError(
-                "result_or_array: expected a PathResult or a (d, d) / (B, d, d) array or tensor, "
+                "result_or_array: expected a PathResult, CrossDerivatives, GlobalInteractions, NIDResult or a "
+                "(d, d) / (B, d, d) array or tensor, "
                 f"got {type(result_or_array).__name__}"
             )
         m = as_float32(result_or_array, "result_or_array")
@@ -147,6 +165,16 @@ def check_higher_order(value, d: int) -> list[dict]:
             raise ValueError(f"higher_order[{k}]: 'score' must be a finite number, got {score!r}")
         out.append({"members": members, "score": float(score)})
     return out
+
+
+def check_members(value, d: int) -> list[int]:
+    """highlighted_set: [] or ≥ 2 distinct feature indices."""
+    if value is None:
+        return []
+    members = [check_int(m, "highlighted_set", 0, d) for m in value]
+    if len(members) == 1 or len(set(members)) != len(members):
+        raise ValueError(f"highlighted_set: expected [] or ≥ 2 distinct features, got {members}")
+    return members
 
 
 def check_pair(value, d: int) -> list[int]:

@@ -31,7 +31,8 @@ class Explorer(InteractionMatrix):
     tensor; default "zeros" for "ih" and "mean" for "eh". target: as in core. samples, seed: EH
     draws. steps: IH quadrature nodes (None adapts). sweep_features: m features (top |φ|) whose
     row is precomputed at sweep_points values of their baseline (one HVP per point).
-    The remaining keywords are InteractionMatrix's.
+    The remaining keywords are InteractionMatrix's; with B > 1 inputs, view="global" shows the
+    `aggregate` of the B matrices, and a recompute (one baseline for all B) updates it too.
     """
 
     _esm = _STATIC / "explorer.js"
@@ -55,7 +56,8 @@ class Explorer(InteractionMatrix):
     def __init__(
         self, model, x, data=None, feature_names=None, method="ih", baseline=None, target=None,
         samples=200, seed=0, sweep_features=8, sweep_points=12, *, steps=None, baseline_sample=0,
-        title=None, sample=0, order="given", top_n=0, color_scale=None, higher_order=None,
+        title=None, sample=0, order="given", top_n=0, color_scale=None, higher_order=None, view="sample",
+        aggregate="mean_abs",
     ):
         self._quiet = 0
         method = chk.check_choice(method, "method", tuple(ex.METHODS))
@@ -78,8 +80,8 @@ class Explorer(InteractionMatrix):
         traits, _ = chk.matrix_payload(result, feature_names)
         self._quiet += 1
         try:
-            self._init_traits(traits, ex.METHODS[method], title=title, sample=sample, order=order,
-                              top_n=top_n, color_scale=color_scale, higher_order=higher_order)
+            self._init_traits(traits, ex.METHODS[method], title=title, aggregate=aggregate, view=view, sample=sample,
+                              order=order, top_n=top_n, color_scale=color_scale, higher_order=higher_order)
             self.set_trait("baseline", b)
             self.baseline_kind, self.baseline_sample = kind, chk.check_int(baseline_sample, "baseline_sample", 0)
             self.data_range = None if data_t is None else torch.stack([data_t.amin(0), data_t.amax(0)])
