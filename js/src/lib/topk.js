@@ -42,3 +42,28 @@ export function setsContainingPair(sets, a, b) {
     .filter((s) => Array.isArray(s.members) && s.members.includes(a) && s.members.includes(b))
     .sort((x, y) => Math.abs(y.score) - Math.abs(x.score) || x.index - y.index);
 }
+
+/**
+ * Sets containing a and b grouped by size (3, 4, …), each group strongest |score| first;
+ * at most `per` sets per group (0 = all), with `more` counting the rest.
+ * @returns {{order: number, sets: object[], more: number}[]}
+ */
+export function setsForPair(sets, a, b, per = 0) {
+  const groups = new Map();
+  for (const s of setsContainingPair(sets, a, b)) {
+    const k = s.members.length;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(s);
+  }
+  return [...groups.keys()].sort((x, y) => x - y).map((order) => {
+    const all = groups.get(order);
+    const shown = per > 0 ? all.slice(0, per) : all;
+    return { order, sets: shown, more: all.length - shown.length };
+  });
+}
+
+/** The highlighted set to keep when the user picks `pair`: kept only if it holds both features. */
+export function keepHighlight(highlight, pair) {
+  if (!Array.isArray(highlight) || highlight.length === 0 || !Array.isArray(pair) || pair.length !== 2) return [];
+  return pair.every((k) => highlight.includes(k)) ? highlight : [];
+}

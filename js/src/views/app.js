@@ -10,8 +10,8 @@ import { exportCSV, exportPNG } from "./export.js";
 
 export const VIEW_TRAITS = [
   "matrix", "attributions", "inputs", "baselines", "feature_names", "title", "value_label",
-  "sweep", "sweep_features", "sweep_values", "higher_order",
-  "sample", "selected", "selected_pair", "order", "top_n", "color_scale",
+  "sweep", "sweep_features", "sweep_values", "higher_order", "global_matrix", "global_label",
+  "view", "sample", "selected", "selected_pair", "highlighted_set", "order", "top_n", "color_scale",
 ];
 
 /**
@@ -43,8 +43,12 @@ export function mountApp({ model, el, extras = [] }) {
   const drill = createDrillPanel(ctx);
   const controls = createControls({ ...ctx, onExportPNG: () => exportPNG(matrix.snapshot(), root), onExportCSV: () => exportCSV(state.derive(), root) });
   const parts = extras.map((make) => make(ctx));
+  // Parts below the matrix (Explorer's baseline editor) hold per-sample values: say so in the global view.
+  const globalNote = document.createElement("div");
+  globalNote.className = "tw-muted tw-global-note tw-hidden";
+  globalNote.setAttribute("data-testid", "tw-global-note");
   main.append(matrix.el, drill.el);
-  root.append(title, controls.el, status, main, ...parts.map((p) => p.el));
+  root.append(title, controls.el, status, main, ...(parts.length ? [globalNote] : []), ...parts.map((p) => p.el));
   el.appendChild(root);
 
   function setStatus(msg) { partMsg = msg; renderStatus(); }
@@ -78,6 +82,10 @@ export function mountApp({ model, el, extras = [] }) {
       matrix.update(v, matrixWidth);
       drill.update(v);
       for (const p of parts) p.update(v);
+      globalNote.classList.toggle("tw-hidden", !v.global);
+      globalNote.textContent = v.global
+        ? `Global view: the baseline below applies to all ${v.B} samples, and an edit recomputes every sample and the global matrix. Its input column shows sample ${v.sample}.`
+        : "";
       localMsg = v.m && v.visible.length === 0 ? `No feature matches “${v.ui.query}”${v.topN ? ` in the top ${v.topN}` : ""}.` : "";
     } catch (err) {
       // Bad data must not leave a blank cell: say what broke, keep the controls alive.
@@ -88,8 +96,6 @@ export function mountApp({ model, el, extras = [] }) {
   }
 
   for (const t of VIEW_TRAITS) model.on(`change:${t}`, invalidate);
-  // A new pair makes a highlighted set stale; drop it so outlines match the drill panel.
-  model.on("change:selected_pair", () => { state.ui.highlight = null; });
 
   let ro = null;
   if (typeof ResizeObserver !== "undefined") {

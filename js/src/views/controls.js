@@ -1,8 +1,10 @@
-// Toolbar: sample, order, top-N, search, colour scheme, vmax, exports. Native inputs keep
+// Toolbar: view (one sample ↔ global over data), sample, order, top-N, search, colour scheme,
+// vmax, exports. Native inputs keep
 // everything keyboard reachable. A control never repaints; it sets the model (or, for the
 // search text, the view-local state) and the change handlers redraw.
 import { SCHEME_NAMES } from "../lib/colorscale.js";
 import { ORDERS } from "../lib/order.js";
+import { VIEWS } from "../lib/global.js";
 import { commit } from "./state.js";
 
 const MAX_SAMPLE_OPTIONS = 200; // beyond this a <select> is unwieldy: use a number field
@@ -24,6 +26,9 @@ function options(select, values, labels = values) {
 
 export function createControls({ model, state, invalidate, onExportPNG, onExportCSV }) {
   const el = h("div", { class: "tw-controls" });
+  const view = h("select", { "data-testid": "tw-view", "aria-label": "which matrix: one sample or global over data" });
+  options(view, VIEWS, ["one sample", "global over data"]);
+  const viewBox = labelled("view", view);
   // Only the picker in use carries the tw-sample hook (see update).
   const sampleSel = h("select", { "data-testid": "tw-sample", "aria-label": "sample" });
   const sampleNum = h("input", { type: "number", min: "0", step: "1", "aria-label": "sample" });
@@ -38,7 +43,7 @@ export function createControls({ model, state, invalidate, onExportPNG, onExport
   const vmax = h("input", { type: "number", min: "0", step: "any", placeholder: "auto", "data-testid": "tw-vmax", "aria-label": "colour limit vmax (empty = auto)" });
   const png = h("button", { type: "button", "data-testid": "tw-export-png" }, "PNG");
   const csv = h("button", { type: "button", "data-testid": "tw-export-csv" }, "CSV");
-  el.append(sampleBox, labelled("order", order), labelled("top-N", topn), labelled("search", search),
+  el.append(viewBox, sampleBox, labelled("order", order), labelled("top-N", topn), labelled("search", search),
     labelled("colours", scheme), labelled("vmax", vmax), png, csv);
 
   const colorScale = () => ({ vmax: null, scheme: "RdBu", ...(model.get("color_scale") || {}) });
@@ -49,6 +54,7 @@ export function createControls({ model, state, invalidate, onExportPNG, onExport
   };
   sampleSel.addEventListener("change", onSample);
   sampleNum.addEventListener("change", onSample);
+  view.addEventListener("change", () => commit(model, { view: view.value }));
   order.addEventListener("change", () => commit(model, { order: order.value }));
   topn.addEventListener("change", () => commit(model, { top_n: Math.max(0, Math.round(Number(topn.value) || 0)) }));
   search.addEventListener("input", () => { state.ui.query = search.value; invalidate(); });
@@ -65,7 +71,9 @@ export function createControls({ model, state, invalidate, onExportPNG, onExport
   function update(v) {
     const active = el.ownerDocument && el.ownerDocument.activeElement;
     const put = (input, value) => { if (input !== active && input.value !== value) input.value = value; };
-    sampleBox.classList.toggle("tw-hidden", v.B <= 1);
+    viewBox.classList.toggle("tw-hidden", !v.canToggle);
+    put(view, v.view);
+    sampleBox.classList.toggle("tw-hidden", v.B <= 1 || v.global); // one sample's picker means nothing globally
     const useSelect = v.B <= MAX_SAMPLE_OPTIONS;
     sampleSel.classList.toggle("tw-hidden", !useSelect);
     sampleNum.classList.toggle("tw-hidden", useSelect);
@@ -80,6 +88,8 @@ export function createControls({ model, state, invalidate, onExportPNG, onExport
     put(sampleSel, String(v.sample));
     put(sampleNum, String(v.sample));
     put(order, v.orderName);
+    // Without φ (the global view, a bare array) "attribution" ranks by the row mass of |Γ|.
+    order.options[1].textContent = v.phi ? "by |attribution|" : "by row mass Σ|Γ_ij|";
     put(topn, v.topN > 0 ? String(v.topN) : "");
     put(search, v.ui.query);
     put(scheme, v.scheme);

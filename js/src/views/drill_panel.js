@@ -1,13 +1,16 @@
 // Drill-down for the selected feature: Γ_ii, φ_i, its values, partners ranked by |Γ_ij| as
 // a signed bar chart, the baseline sweep (when precomputed) and higher-order sets that
-// contain the selected pair. Everything comes from traits, so it works without a kernel.
-import { partners, setsContainingPair } from "../lib/topk.js";
+// contain the selected pair. In the global view the ranking is by the global matrix and the
+// sample-only parts (φ, input and baseline values, sweep) are left out. Everything comes from
+// traits, so it works without a kernel.
+import { partners, setsForPair, keepHighlight } from "../lib/topk.js";
 import { valueToRGBA, rgbaCss } from "../lib/colorscale.js";
 import { fmt } from "../lib/format.js";
 import { nameOf, commit } from "./state.js";
 import { drawSweep, SWEEP_COLORS } from "./sweep_chart.js";
 
 export const MAX_PARTNERS = 12;
+export const MAX_SETS_PER_ORDER = 8;
 
 const h = (tag, cls, text) => {
   const e = document.createElement(tag);
@@ -16,15 +19,16 @@ const h = (tag, cls, text) => {
   return e;
 };
 const valueAt = (arr, i) => (arr && i >= 0 && i < arr.length ? arr[i] : NaN);
+const sameSet = (a, b) => Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, k) => x === b[k]);
 
-export function createDrillPanel({ model, state, invalidate }) {
+export function createDrillPanel({ model }) {
   const el = h("div", "tw-drill");
   el.setAttribute("data-testid", "tw-drill");
   el.setAttribute("aria-live", "polite");
   let key = [];
 
   function update(v) {
-    const k = [v.m, v.selected, v.pair, v.names, v.phi, v.inputs, v.baselines, v.scheme, v.vmax, v.higherOrder, v.sweep, v.ui.highlight];
+    const k = [v.m, v.selected, v.pair, v.names, v.phi, v.inputs, v.baselines, v.scheme, v.vmax, v.higherOrder, v.sweep, v.highlight, v.valueLabel];
     if (k.length === key.length && k.every((x, j) => x === key[j])) return;
     key = k;
     el.replaceChildren();
@@ -39,30 +43,38 @@ export function createDrillPanel({ model, state, invalidate }) {
     clear.style.marginLeft = "8px";
     clear.setAttribute("aria-label", "clear selection");
     clear.setAttribute("title", "clear selection (Escape on the heatmap)");
-    clear.addEventListener("click", () => { state.ui.highlight = null; commit(model, { selected: -1, selected_pair: [] }); });
+    clear.addEventListener("click", () => commit(model, { selected: -1, selected_pair: [], highlighted_set: [] }));
     // The button sits beside the heading, not in it, so the heading's text is just the name.
     const head = h("div", "tw-drillhead");
     head.append(title, clear);
     el.appendChild(head);
     const stats = h("div", "tw-stats");
     const stat = (label, value) => stats.append(h("span", "tw-muted", label), h("span", null, value));
-    stat("Γ_ii (main effect)", fmt(v.m[i * v.d + i], 4));
-    stat("φ_i (attribution)", v.phi ? fmt(v.phi[i], 4) : "–");
-    stat("input", fmt(valueAt(v.inputs, i), 4));
-    stat("baseline", fmt(valueAt(v.baselines, i), 4));
+    if (v.global) {
+      stat("ranked by", v.valueLabel);
+      stat("diagonal", fmt(v.m[i * v.d + i], 4));
+    } else {
+      stat("Γ_ii (main effect)", fmt(v.m[i * v.d + i], 4));
+      stat("φ_i (attribution)", v.phi ? fmt(v.phi[i], 4) : "–");
+      stat("input", fmt(valueAt(v.inputs, i), 4));
+      stat("baseline", fmt(valueAt(v.baselines, i), 4));
+    }
     el.appendChild(stats);
 
     const list = partners(v.m, v.d, i, MAX_PARTNERS);
     el.appendChild(partnerTable(v, i, list));
-    const sweepEl = drawSweep(v, i, list.slice(0, SWEEP_COLORS.length).map((p) => p.j));
-    if (sweepEl) el.appendChild(sweepEl);
+    if (!v.global) {
+      const sweepEl = drawSweep(v, i, list.slice(0, SWEEP_COLORS.length).map((p) => p.j));
+      if (sweepEl) el.appendChild(sweepEl);
+    }
     if (v.pair) el.appendChild(setsList(v));
   }
 
   function partnerTable(v, i, list) {
     const table = h("table", "tw-partners");
     const head = h("tr");
-    for (const t of ["partner", "Γ_ij", "", "input", "baseline"]) head.appendChild(h("th", "tw-muted", t));
+    const cols = v.global ? ["partner", "global", ""] : ["partner", "Γ_ij", "", "input", "baseline"];
+    for (const t of cols) head.appendChild(h("th", "tw-muted", t));
     table.appendChild(head);
     const maxAbs = list.reduce((a, p) => Math.max(a, Number.isFinite(p.value) ? Math.abs(p.value) : 0), 0) || 1;
     for (const p of list) {
@@ -74,7 +86,7 @@ export function createDrillPanel({ model, state, invalidate }) {
       const btn = h("button", "tw-linkbtn", nameOf(v, p.j));
       btn.type = "button";
       btn.setAttribute("title", `select pair ${nameOf(v, i)} × ${nameOf(v, p.j)}`);
-      btn.addEventListener("click", () => commit(model, { selected_pair: [i, p.j] }));
+      btn.addEventListener("click", () => commit(model, { selected_pair: [i, p.j], highlighted_set: keepHighlight(model.get("highlighted_set"), [i, p.j]) }));
       nameTd.appendChild(btn);
       // Signed bar: right of the centre line for Γ_ij > 0, left for < 0.
       const bar = h("div", "tw-bar");
@@ -88,7 +100,8 @@ export function createDrillPanel({ model, state, invalidate }) {
       bar.appendChild(fill);
       const barTd = h("td");
       barTd.appendChild(bar);
-      tr.append(nameTd, h("td", null, fmt(p.value, 3)), barTd, h("td", null, fmt(valueAt(v.inputs, p.j))), h("td", null, fmt(valueAt(v.baselines, p.j))));
+      tr.append(nameTd, h("td", null, fmt(p.value, 3)), barTd);
+      if (!v.global) tr.append(h("td", null, fmt(valueAt(v.inputs, p.j))), h("td", null, fmt(valueAt(v.baselines, p.j))));
       table.appendChild(tr);
     }
     return table;
@@ -96,25 +109,30 @@ export function createDrillPanel({ model, state, invalidate }) {
 
   function setsList(v) {
     const [a, b] = v.pair;
-    const box = h("div");
-    const sets = setsContainingPair(v.higherOrder, a, b);
+    const box = h("div", "tw-setsbox");
     if (!v.higherOrder.length) return box;
-    box.appendChild(h("div", "tw-muted", sets.length
+    const groups = setsForPair(v.higherOrder, a, b, MAX_SETS_PER_ORDER);
+    box.appendChild(h("div", "tw-muted", groups.length
       ? `Higher-order sets containing ${nameOf(v, a)} & ${nameOf(v, b)} (click to outline):`
       : `No higher-order set contains ${nameOf(v, a)} & ${nameOf(v, b)}.`));
-    const ul = h("ul", "tw-sets");
-    for (const s of sets) {
-      const li = h("li");
-      const on = v.ui.highlight && v.ui.highlight.join() === s.members.join();
-      const btn = h("button", `tw-linkbtn${on ? " tw-on" : ""}`, `{${s.members.map((m) => nameOf(v, m)).join(", ")}}  ${fmt(s.score)}`);
-      btn.type = "button";
-      btn.setAttribute("aria-pressed", on ? "true" : "false");
-      // Highlighting is view-local (not a trait), so it repaints via invalidate.
-      btn.addEventListener("click", () => { state.ui.highlight = on ? null : s.members.slice(); invalidate(); });
-      li.appendChild(btn);
-      ul.appendChild(li);
+    for (const g of groups) {
+      const ul = h("ul", "tw-sets");
+      ul.dataset.order = String(g.order);
+      for (const s of g.sets) {
+        const li = h("li");
+        const on = sameSet(v.highlight, s.members);
+        const btn = h("button", `tw-linkbtn${on ? " tw-on" : ""}`, `{${s.members.map((m) => nameOf(v, m)).join(", ")}}  ${fmt(s.score)}`);
+        btn.type = "button";
+        btn.setAttribute("data-testid", "tw-set");
+        btn.dataset.members = s.members.join(",");
+        btn.setAttribute("aria-pressed", on ? "true" : "false");
+        btn.addEventListener("click", () => commit(model, { highlighted_set: on ? [] : s.members.slice() }));
+        li.appendChild(btn);
+        ul.appendChild(li);
+      }
+      if (g.more > 0) ul.appendChild(h("li", "tw-muted", `… ${g.more} more of size ${g.order}`));
+      box.appendChild(ul);
     }
-    box.appendChild(ul);
     return box;
   }
 

@@ -1,7 +1,8 @@
-// PNG and CSV of the current view: what is on screen (sample, order, filter, colours),
-// plus the drill-down partners in the CSV when a feature is selected.
+// PNG and CSV of the current view: what is on screen (one sample or the global matrix, order,
+// filter, colours), plus the drill-down partners and the listed higher-order sets in the CSV.
 import { viewCSV } from "../lib/csv.js";
-import { partners } from "../lib/topk.js";
+import { partners, setsForPair } from "../lib/topk.js";
+import { MAX_SETS_PER_ORDER } from "./drill_panel.js";
 import { legendStops, lut, LUT_SIZE } from "../lib/colorscale.js";
 import { fmt, fmtTick } from "../lib/format.js";
 import { nameOf } from "./state.js";
@@ -23,8 +24,11 @@ export function exportCSV(v, root) {
   if (!v.m) return null;
   const text = viewCSV({
     m: v.m, d: v.d, order: v.visible, names: v.names,
-    meta: [["title", v.title], ["value", v.valueLabel], ["sample", v.sample], ["order", v.orderName], ["top_n", v.topN], ["search", v.ui.query]],
+    meta: [["title", v.title], ["value", v.valueLabel], ["view", v.view], v.global ? ["samples", v.B] : ["sample", v.sample],
+      ["order", v.orderName], ["top_n", v.topN], ["search", v.ui.query]],
     selected: v.selected, partnerList: v.selected >= 0 ? partners(v.m, v.d, v.selected) : [], inputs: v.inputs, baselines: v.baselines,
+    global: v.global, highlight: v.highlight,
+    setGroups: v.pair ? setsForPair(v.higherOrder, v.pair[0], v.pair[1], MAX_SETS_PER_ORDER) : [],
   });
   const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
   download(url, `${slug(v.title)}.csv`, root);
@@ -47,7 +51,7 @@ export function exportPNG({ canvas, layout: L, view: v }, root) {
   ctx.scale(scale, scale);
   ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
   ctx.fillStyle = "#222"; ctx.font = "bold 13px sans-serif"; ctx.textBaseline = "top";
-  ctx.fillText(`${v.title || "Interactions"} — ${v.valueLabel}${v.B > 1 ? ` (sample ${v.sample})` : ""}`, pad, pad);
+  ctx.fillText(`${v.title || "Interactions"} — ${v.valueLabel}${v.B > 1 && !v.global ? ` (sample ${v.sample})` : ""}`, pad, pad);
   const x0 = pad + L.labelW, y0 = pad + titleH + L.labelH;
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(canvas, x0, y0, L.plot, L.plot);

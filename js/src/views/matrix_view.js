@@ -5,6 +5,7 @@ import { computeLayout, backingSize, legendY } from "../lib/layout.js";
 import { rasterize, lut, LUT_SIZE, legendStops } from "../lib/colorscale.js";
 import { hitCell, positionOf, stepCell } from "../lib/hittest.js";
 import { fmt, fmtTick } from "../lib/format.js";
+import { keepHighlight } from "../lib/topk.js";
 import { nameOf, commit } from "./state.js";
 
 const h = (tag, cls, attrs = {}) => {
@@ -52,11 +53,14 @@ export function createMatrixView({ model, invalidate }) {
       keys.labels = []; keys.legend = "";
     }
     canvas.setAttribute("aria-label", `${v.valueLabel} heatmap, ${n} of ${v.d} features; arrow keys move the selection, Escape clears`);
+    // The drawn matrix and the outlined set, for tests and assistive tech (the pixels say the same).
+    canvas.dataset.view = v.global ? "global" : "sample";
+    canvas.dataset.highlight = v.highlight ? v.highlight.join(",") : "";
     const rk = [v.m, v.visible, v.vmax, v.scheme, canvas.width];
     if (!same(rk, keys.raster)) { keys.raster = rk; drawRaster(); }
     const bk = [v.visible, v.names, L.showLabels, L.cell, v.selected];
     if (!same(bk, keys.labels)) { keys.labels = bk; drawLabels(); }
-    const gk = `${v.vmax}|${v.scheme}|${L.plot}`;
+    const gk = `${v.vmax}|${v.scheme}|${L.plot}|${v.valueLabel}`;
     if (gk !== keys.legend) { keys.legend = gk; drawLegend(); }
     paint();
   }
@@ -93,7 +97,7 @@ export function createMatrixView({ model, invalidate }) {
       ctx.strokeRect(0, k * c, W, Math.max(c, lw));
       ctx.strokeRect(k * c, 0, Math.max(c, lw), W);
     };
-    const hl = view.ui.highlight;
+    const hl = view.highlight;
     if (hl) for (const i of hl) { const k = pos(i); if (k >= 0) band(k, "#ff8f00", [4 * lw, 3 * lw]); }
     const s = pos(view.selected);
     if (s >= 0) band(s, "rgba(0,0,0,0.55)", []);
@@ -152,11 +156,17 @@ export function createMatrixView({ model, invalidate }) {
       tick.style.top = `${legendY(t, L.plot)}px`;
       legend.appendChild(tick);
     }
-    legend.setAttribute("aria-label", `colour scale from ${fmt(-view.vmax)} to ${fmt(view.vmax)}${view.vmaxAuto ? " (auto)" : ""}`);
+    const scale = `colour scale from ${fmt(-view.vmax)} to ${fmt(view.vmax)}${view.vmaxAuto ? " (auto)" : ""}`;
+    legend.setAttribute("aria-label", `${view.valueLabel}: ${scale}`);
+    legend.setAttribute("title", `${view.valueLabel}\n${scale}`);
+    legend.dataset.label = view.valueLabel;
   }
 
   // ---- events: they only set model state (or local hover) ----
-  const select = (i, j) => commit(model, { selected: i, selected_pair: j == null ? [] : [i, j] });
+  const select = (i, j) => {
+    const pair = j == null ? [] : [i, j];
+    commit(model, { selected: i, selected_pair: pair, highlighted_set: keepHighlight(model.get("highlighted_set"), pair) });
+  };
   function onLabelClick(e) {
     const b = e.target.closest("[data-feature]");
     if (b) select(Number(b.dataset.feature));
@@ -189,9 +199,7 @@ export function createMatrixView({ model, invalidate }) {
       cur = { row: k, col: k };
     }
     if (e.key === "Escape") {
-      view.ui.highlight = null;
-      commit(model, { selected: -1, selected_pair: [] });
-      invalidate();
+      commit(model, { selected: -1, selected_pair: [], highlighted_set: [] });
     } else if (e.key === "Enter" || e.key === " ") {
       const p = cur || { row: 0, col: 0 };
       select(vis[p.row], vis[p.col]);

@@ -1,10 +1,12 @@
-// Derives what every panel draws from the model's traits plus local UI state (search text,
-// highlighted set). Decoding is no-copy and each derived value is memoised on the identity of
-// its inputs, so a click that only changes `selected` costs no re-sort and no re-cluster.
+// Derives what every panel draws from the model's traits plus local UI state (search text).
+// Decoding is no-copy and each derived value is memoised on the identity of its inputs, so a
+// click that only changes `selected` costs no re-sort and no re-cluster. In the global view
+// `m` is the global matrix and the sample-only values (φ, inputs, baselines) are null.
 import { decode, batchSize, matrixSlice, rowSlice } from "../lib/codec.js";
 import { featureScores, makeOrder } from "../lib/order.js";
 import { visibleFeatures } from "../lib/topk.js";
 import { resolveVmax } from "../lib/colorscale.js";
+import { resolveView, globalSlice, featureCount, canToggle } from "../lib/global.js";
 
 /** Memoise fn on the identity (===) of its arguments; keeps only the last call. */
 function memo(fn) {
@@ -17,7 +19,7 @@ function memo(fn) {
 }
 
 export function createState(model) {
-  const ui = { query: "", highlight: null };
+  const ui = { query: "" };
   const decoders = new Map();
   /** Decoded array trait, re-decoded only when the trait object changes. */
   const arr = (name) => {
@@ -37,17 +39,22 @@ export function createState(model) {
   const orderOf = memo((name, m, d, scores) => makeOrder(name, { m, d, scores }));
   const visibleOf = memo((order, scores, top_n, names, query) => visibleFeatures({ order, scores, top_n, names, query }));
   const vmaxOf = memo((cs, m) => resolveVmax(cs, m || []));
+  // The same list back for the same trait value, so drill-panel and canvas keys stay stable.
+  const highlightOf = memo((hl, d) => (Array.isArray(hl) && hl.length && hl.every((k) => k >= 0 && k < d) ? hl : null));
 
   function derive() {
     const M = arr("matrix");
     const names = model.get("feature_names") || [];
     const B = batchSize(M);
-    const d = M.shape.length === 3 ? M.shape[1] : names.length;
+    const d = featureCount(M, arr("global_matrix"), names);
+    const G = globalSlice(arr("global_matrix"), d);
+    const view = resolveView(model.get("view"), B, G != null);
+    const global = view === "global";
     const sample = Math.max(0, Math.min(B - 1, model.get("sample") | 0));
-    const m = B > 0 ? sampleOf(M, sample) : null;
-    const phi = phiOf(arr("attributions"), sample, d);
-    const inputs = inputsOf(arr("inputs"), sample, d);
-    const baselines = baselinesOf(arr("baselines"), sample, d);
+    const m = global ? G : B > 0 ? sampleOf(M, sample) : null;
+    const phi = global ? null : phiOf(arr("attributions"), sample, d);
+    const inputs = global ? null : inputsOf(arr("inputs"), sample, d);
+    const baselines = global ? null : baselinesOf(arr("baselines"), sample, d);
     const scores = scoresOf(phi, m, d);
     const orderName = model.get("order") || "given";
     const order = orderOf(orderName, m, d, scores);
@@ -56,13 +63,16 @@ export function createState(model) {
     const cs = model.get("color_scale") || {};
     const pair = model.get("selected_pair") || [];
     const selected = model.get("selected");
+    const hl = model.get("highlighted_set") || [];
+    const valueLabel = global ? model.get("global_label") || "global over data" : model.get("value_label") || "Γ";
     return {
       B, d, sample, m, phi, inputs, baselines, names, scores, orderName, order, topN, visible,
+      view, global, canToggle: canToggle(B, G != null), highlight: highlightOf(hl, d),
       vmax: vmaxOf(cs, m), vmaxAuto: !(typeof cs.vmax === "number" && cs.vmax > 0),
       scheme: cs.scheme || "RdBu",
       selected: Number.isInteger(selected) && selected >= 0 && selected < d ? selected : -1,
       pair: pair.length === 2 && pair.every((k) => k >= 0 && k < d) ? pair : null,
-      title: model.get("title") || "", valueLabel: model.get("value_label") || "Γ",
+      title: model.get("title") || "", valueLabel,
       higherOrder: model.get("higher_order") || [],
       sweep: arr("sweep"), sweepFeatures: model.get("sweep_features") || [], sweepValues: arr("sweep_values"),
       ui,
