@@ -30,3 +30,26 @@ class Product(nn.Module):
 
     def forward(self, x):
         return x[:, 0] * x[:, 1]
+
+
+class TaylorPoly(nn.Module):
+    """v(x) = 2x0 + 3x0² + x0x1 + 0.5x0²x1 + x0x1x2 − x3: every Taylor term (κ) and dividend is known."""
+
+    def __init__(self):
+        super().__init__()
+        self.one = nn.Parameter(torch.ones((), dtype=torch.float64))  # sets the explainers' dtype
+
+    def forward(self, x):
+        x0, x1, x2, x3 = x.unbind(-1)
+        return self.one * (2 * x0 + 3 * x0**2 + x0 * x1 + 0.5 * x0**2 * x1 + x0 * x1 * x2 - x3)
+
+
+class Prod(nn.Module):
+    """v(x) = x0·x1 + x2: dividends I({0,1}) = x0x1, I({2}) = x2."""
+
+    def __init__(self):
+        super().__init__()
+        self.one = nn.Parameter(torch.ones((), dtype=torch.float64))
+
+    def forward(self, x):
+        return self.one * (x[:, 0] * x[:, 1] + x[:, 2])

@@ -9,22 +9,13 @@ from taylor_widgets.core import attribution_methods as am
 from taylor_widgets.core._layerwise import deep_taylor, deeplift
 from taylor_widgets.core.harsanyi import patch_groups
 
+from _models import Prod
+
 warnings.filterwarnings("ignore", module="captum")
 
 
 def _probe(model, n, shape=None, **options):
     return am.Probe(model, torch.eye(n, dtype=torch.float64), shape or (n,), options)
-
-
-class Prod(nn.Module):
-    """v(x) = x0·x1 + x2."""
-
-    def __init__(self):
-        super().__init__()
-        self.one = nn.Parameter(torch.ones((), dtype=torch.float64))
-
-    def forward(self, x):
-        return self.one * (x[:, 0] * x[:, 1] + x[:, 2])
 
 
 @pytest.fixture

@@ -5,19 +5,9 @@ from torch import nn
 
 from taylor_widgets.core.audit import attribution_audit, verdict_table
 
+from _models import Prod, TaylorPoly as Poly
+
 X = torch.tensor([[1.5, -2.0, 0.5, 3.0]], dtype=torch.float64)
-
-
-class Poly(nn.Module):
-    """v(x) = 2x0 + 3x0² + x0x1 + 0.5x0²x1 + x0x1x2 − x3; every Taylor term (κ) is known."""
-
-    def __init__(self):
-        super().__init__()
-        self.one = nn.Parameter(torch.ones((), dtype=torch.float64))  # sets the explainers' dtype
-
-    def forward(self, x):
-        x0, x1, x2, x3 = x.unbind(-1)
-        return self.one * (2 * x0 + 3 * x0**2 + x0 * x1 + 0.5 * x0**2 * x1 + x0 * x1 * x2 - x3)
 
 
 def _terms(x):
@@ -123,17 +113,6 @@ def test_bad_inputs():
         attribution_audit(Poly(), X, None, methods=["occlusion_patch"], player_shape=(3, 2))
     with pytest.raises(ValueError, match="background"):
         attribution_audit(Poly(), X, None, methods=["deepshap"], background=torch.zeros(2, 5, dtype=torch.float64))
-
-
-class Prod(nn.Module):
-    """v(x) = x0·x1 + x2: dividends I({0,1}) = x0x1, I({2}) = x2."""
-
-    def __init__(self):
-        super().__init__()
-        self.one = nn.Parameter(torch.ones((), dtype=torch.float64))
-
-    def forward(self, x):
-        return self.one * (x[:, 0] * x[:, 1] + x[:, 2])
 
 
 def test_leak_and_amount_measures_by_hand():

@@ -8,17 +8,7 @@ from torch import nn
 
 from taylor_widgets.core.harsanyi import harsanyi, mobius, patch_groups, subset_bits, taylor_effects, zeta
 
-
-class Poly(nn.Module):
-    """v(x) = 2x0 + 3x0² + x0x1 + 0.5x0²x1 + x0x1x2 − x3 (scalar output)."""
-
-    def __init__(self):
-        super().__init__()
-        self.one = nn.Parameter(torch.ones((), dtype=torch.float64))  # sets the explainers' dtype
-
-    def forward(self, x):
-        x0, x1, x2, x3 = x.unbind(-1)
-        return self.one * 2 * x0 + 3 * x0**2 + x0 * x1 + 0.5 * x0**2 * x1 + x0 * x1 * x2 - x3
+from _models import TaylorPoly as Poly
 
 
 def _brute(model, x, b, n, masks):
