@@ -12,7 +12,7 @@ from numbers import Real
 import numpy as np
 
 from ..core.cam import GradCAMResult, TaylorCAMResult
-from ._checks import check_choice, check_int  # noqa: F401  (re-exported for cam_viewer)
+from ._checks import check_choice, check_int, check_strings  # noqa: F401  (choice, int re-exported for cam_viewer)
 from ._serialize import as_float32
 
 MODES = ("gradcam", "taylorcam", "partners")
@@ -94,17 +94,7 @@ def cam_payload(images, result) -> dict:
 
 def check_labels(labels, B: int) -> list[str]:
     """One caption per image (untrusted text, kept verbatim); default "image 0", "image 1", …"""
-    if labels is None:
-        return [f"image {b}" for b in range(B)]
-    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__iter__"):
-        raise TypeError(f"labels: expected a list of {B} strings, got {type(labels).__name__}")
-    labels = list(labels)
-    if len(labels) != B:
-        raise ValueError(f"labels: expected {B} captions (one per image), got {len(labels)}")
-    bad = [type(s).__name__ for s in labels if not isinstance(s, str)]
-    if bad:
-        raise TypeError(f"labels: expected strings, got {bad[0]}")
-    return labels
+    return check_strings(labels, B, "labels", "captions (one per image)", lambda b: f"image {b}")
 
 
 def check_fraction(value, name: str) -> float:

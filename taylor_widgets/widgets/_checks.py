@@ -115,19 +115,27 @@ def _optional(t, B: int, d: int):
     return arr.reshape(B, d) if arr.size == B * d else None
 
 
+def check_strings(values, n: int, name: str, what: str, default) -> list[str]:
+    """n strings (untrusted text, kept verbatim), `default(i)` for each when values is None.
+
+    what: the plural with its meaning, for the length error, e.g. "names (one per feature)".
+    """
+    if values is None:
+        return [default(i) for i in range(n)]
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name}: expected a list of {n} strings, got {type(values).__name__}")
+    values = list(values)
+    if len(values) != n:
+        raise ValueError(f"{name}: expected {n} {what}, got {len(values)}")
+    bad = [type(v).__name__ for v in values if not isinstance(v, str)]
+    if bad:
+        raise TypeError(f"{name}: expected strings, got {bad[0]}")
+    return values
+
+
 def check_names(names, d: int) -> list[str]:
     """d feature names (untrusted text, kept verbatim); default x0, x1, …"""
-    if names is None:
-        return [f"x{i}" for i in range(d)]
-    if isinstance(names, (str, bytes)) or not hasattr(names, "__iter__"):
-        raise TypeError(f"feature_names: expected a list of {d} strings, got {type(names).__name__}")
-    names = list(names)
-    if len(names) != d:
-        raise ValueError(f"feature_names: expected {d} names (one per feature), got {len(names)}")
-    bad = [type(n).__name__ for n in names if not isinstance(n, str)]
-    if bad:
-        raise TypeError(f"feature_names: expected strings, got {bad[0]}")
-    return names
+    return check_strings(names, d, "feature_names", "names (one per feature)", lambda i: f"x{i}")
 
 
 def check_color_scale(value) -> dict:

@@ -1,6 +1,7 @@
 // Shared render() body of both widgets: builds the DOM once, subscribes to trait changes,
 // and coalesces any burst of changes (one kernel message sets many traits) into a single
 // repaint on the next microtask.
+import { observeWidth } from "./resize.js";
 import { injectStyles } from "./styles.js";
 import { createState } from "./state.js";
 import { createControls } from "./controls.js";
@@ -97,20 +98,13 @@ export function mountApp({ model, el, extras = [] }) {
 
   for (const t of VIEW_TRAITS) model.on(`change:${t}`, invalidate);
 
-  let ro = null;
-  if (typeof ResizeObserver !== "undefined") {
-    ro = new ResizeObserver((entries) => {
-      const w = Math.floor(entries[0].contentRect.width);
-      if (w > 0 && Math.abs(w - width) >= 8) { width = w; invalidate(); }
-    });
-    ro.observe(el);
-  }
+  const stopResize = observeWidth(el, () => width, (w) => { width = w; invalidate(); });
   flush();
 
   // Model listeners are removed by the host; we own the observer and the parts' timers.
   const cleanup = () => {
     disposed = true;
-    if (ro) ro.disconnect();
+    stopResize();
     for (const p of parts) if (p.cleanup) p.cleanup();
   };
   return { cleanup, ctx, root };

@@ -1,5 +1,6 @@
 // anywidget entry for AllocationView (bundled to taylor_widgets/static/allocation_view.js).
 // render() wires the parts to the model: clicks commit state, change handlers repaint.
+import { observeWidth } from "../views/resize.js";
 import { injectStyles } from "../views/styles.js";
 import { injectAllocationStyles } from "../views/allocation_styles.js";
 import { createAllocationState, commit } from "../views/allocation_state.js";
@@ -67,16 +68,9 @@ export function mountAllocation({ model, el }) {
   }
   const invalidate = () => { if (!scheduled && !disposed) { scheduled = true; queueMicrotask(flush); } };
   for (const t of ALLOCATION_TRAITS) model.on(`change:${t}`, invalidate);
-  let ro = null;
-  if (typeof ResizeObserver !== "undefined") {
-    ro = new ResizeObserver((entries) => {
-      const w = Math.floor(entries[0].contentRect.width);
-      if (w > 0 && Math.abs(w - width) >= 8) { width = w; invalidate(); }
-    });
-    ro.observe(el);
-  }
+  const stopResize = observeWidth(el, () => width, (w) => { width = w; invalidate(); });
   flush();
-  return { cleanup: () => { disposed = true; if (ro) ro.disconnect(); }, root };
+  return { cleanup: () => { disposed = true; stopResize(); }, root };
 }
 
 export default {
