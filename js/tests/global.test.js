@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { resolveView, globalSlice, featureCount, canToggle } from "../src/lib/global.js";
 import { setsForPair, keepHighlight } from "../src/lib/topk.js";
-import { partnerRows, setRows, viewCSV } from "../src/lib/csv.js";
+import { globalPartnerRows, setRows, matrixViewCSV } from "../src/lib/csv_view.js";
 import { decode, encode } from "../src/lib/codec.js";
 
 describe("global view logic", () => {
@@ -58,14 +58,14 @@ describe("higher-order sets for a pair", () => {
 
 describe("CSV of the global view", () => {
   it("partner rows drop the per-sample columns and name the value global_ij", () => {
-    expect(partnerRows([{ j: 1, value: 0.5 }], 0, ["a", "b"], null, null, true)).toEqual([["feature", "partner", "global_ij"], ["a", "b", 0.5]]);
+    expect(globalPartnerRows([{ j: 1, value: 0.5 }], 0, ["a", "b"])).toEqual([["feature", "partner", "global_ij"], ["a", "b", 0.5]]);
   });
   it("set rows name the members and mark the outlined set", () => {
     const groups = setsForPair([{ members: [0, 1, 2], score: 0.3 }, { members: [0, 1, 3], score: 0.9 }], 0, 1);
     expect(setRows(groups, ["a", "b", "=c", "d"], [0, 1, 2])).toEqual([
       ["set", "size", "score", "highlighted"], ["a × b × d", 3, 0.9, 0], ["a × b × =c", 3, 0.3, 1],
     ]);
-    const text = viewCSV({ m: new Float32Array(16), d: 4, order: [0, 1], names: ["a", "b", "=c", "d"], global: true,
+    const text = matrixViewCSV({ m: new Float32Array(16), d: 4, order: [0, 1], names: ["a", "b", "=c", "d"], global: true,
       selected: 0, partnerList: [{ j: 1, value: 0 }], setGroups: groups });
     expect(text).toContain("feature,partner,global_ij\r\na,b,0\r\n");
     expect(text).toContain("set,size,score,highlighted\r\na × b × d,3,0.9,0\r\n");

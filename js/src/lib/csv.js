@@ -25,35 +25,20 @@ export function matrixRows(m, d, order, names) {
   return rows;
 }
 
-/**
- * Drill-down rows for feature i: each partner with Γ_ij and the input/baseline values. With
- * `global` the value column is "global_ij" and the per-sample input/baseline columns are left out.
- */
-export function partnerRows(list, i, names, inputs, baselines, global = false) {
+/** Drill-down rows for feature i: each partner with Γ_ij and the input/baseline values. */
+export function partnerRows(list, i, names, inputs, baselines) {
   const val = (arr, k) => (arr && arr.length > k ? arr[k] : null);
-  if (global) return [["feature", "partner", "global_ij"], ...list.map((p) => [nameOf(names, i), nameOf(names, p.j), p.value])];
   const rows = [["feature", "partner", "gamma_ij", "partner_input", "partner_baseline"]];
   for (const p of list) rows.push([nameOf(names, i), nameOf(names, p.j), p.value, val(inputs, p.j), val(baselines, p.j)]);
   return rows;
 }
 
-/** Rows of the higher-order sets listed for a pair (groups from topk.setsForPair), marking the outlined one. */
-export function setRows(groups, names, highlight = null) {
-  const on = (s) => Array.isArray(highlight) && highlight.join() === s.members.join();
-  const rows = [["set", "size", "score", "highlighted"]];
-  for (const g of groups) for (const s of g.sets) rows.push([s.members.map((m) => nameOf(names, m)).join(" × "), g.order, s.score, on(s) ? 1 : 0]);
-  return rows;
-}
-
 /**
  * CSV of the current view: the visible matrix, then (if a feature is selected) a blank
- * line and its partner table, then (if a pair is selected) the higher-order sets listed for it.
- * `meta` rows (title, view, sample, order) go first as key,value.
+ * line and its partner table. `meta` rows (title, sample, order) go first as key,value.
  */
-export function viewCSV({ m, d, order, names, meta = [], selected = -1, partnerList = [], inputs = null, baselines = null,
-  global = false, setGroups = [], highlight = null }) {
+export function viewCSV({ m, d, order, names, meta = [], selected = -1, partnerList = [], inputs = null, baselines = null }) {
   const rows = [...meta.map(([k, v]) => [`# ${k}`, v]), ...matrixRows(m, d, order, names)];
-  if (selected >= 0 && partnerList.length) rows.push([], ...partnerRows(partnerList, selected, names, inputs, baselines, global));
-  if (setGroups.some((g) => g.sets.length)) rows.push([], ...setRows(setGroups, names, highlight));
+  if (selected >= 0 && partnerList.length) rows.push([], ...partnerRows(partnerList, selected, names, inputs, baselines));
   return toCSV(rows);
 }

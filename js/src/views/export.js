@@ -1,6 +1,6 @@
 // PNG and CSV of the current view: what is on screen (one sample or the global matrix, order,
 // filter, colours), plus the drill-down partners and the listed higher-order sets in the CSV.
-import { viewCSV } from "../lib/csv.js";
+import { matrixViewCSV } from "../lib/csv_view.js";
 import { partners, setsForPair } from "../lib/topk.js";
 import { MAX_SETS_PER_ORDER } from "./drill_panel.js";
 import { legendStops, lut, LUT_SIZE } from "../lib/colorscale.js";
@@ -22,7 +22,7 @@ const slug = (s) => (String(s || "interactions").replace(/[^\w.-]+/g, "_").slice
 
 export function exportCSV(v, root) {
   if (!v.m) return null;
-  const text = viewCSV({
+  const text = matrixViewCSV({
     m: v.m, d: v.d, order: v.visible, names: v.names,
     meta: [["title", v.title], ["value", v.valueLabel], ["view", v.view], v.global ? ["samples", v.B] : ["sample", v.sample],
       ["order", v.orderName], ["top_n", v.topN], ["search", v.ui.query]],
