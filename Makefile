@@ -23,11 +23,10 @@ $(STAMP): pyproject.toml js/package.json js/package-lock.json | $(PY)
 	$(PY) -m pip install -q -e ".[test]"
 	# path_explain is the speed/accuracy anchor; its __init__ imports TensorFlow, so no deps
 	$(PY) -m pip install -q --no-deps "path-explain==0.0.7"
-	cd js && npm run build
 	touch $@
 
 # The bundles follow js/src: an edit there rebuilds them before the next test or demo.
-$(VENV)/.js-built: $(JS_SRC) | $(STAMP)
+$(VENV)/.js-built: $(JS_SRC) js/package-lock.json | $(STAMP)
 	cd js && npm run build
 	touch $@
 
