@@ -54,7 +54,7 @@ export function autoVmax(values) {
   let m = 0;
   for (let k = 0; k < values.length; k++) {
     const a = Math.abs(values[k]);
-    if (a > m && Number.isFinite(a)) m = a;
+    if (a > m && a < Infinity) m = a; // NaN fails both comparisons
   }
   return m > 0 ? m : 1;
 }

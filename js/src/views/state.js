@@ -55,10 +55,12 @@ export function createState(model) {
     const phi = global ? null : phiOf(arr("attributions"), sample, d);
     const inputs = global ? null : inputsOf(arr("inputs"), sample, d);
     const baselines = global ? null : baselinesOf(arr("baselines"), sample, d);
-    const scores = scoresOf(phi, m, d);
     const orderName = model.get("order") || "given";
-    const order = orderOf(orderName, m, d, scores);
     const topN = Math.max(0, model.get("top_n") | 0);
+    // Only ordering by attribution and top-N read the scores: at d = 1000 the row masses are a
+    // full pass over the matrix that the first draw need not pay for.
+    const scores = orderName === "attribution" || topN > 0 ? scoresOf(phi, m, d) : null;
+    const order = orderOf(orderName, m, d, scores);
     const visible = visibleOf(order, scores, topN, names, ui.query);
     const cs = model.get("color_scale") || {};
     const pair = model.get("selected_pair") || [];
