@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { lut, lutIndex, valueToRGBA, autoVmax, resolveVmax, legendTicks, legendStops, rasterize, LUT_SIZE, SCHEME_NAMES } from "../src/lib/colorscale.js";
+import { lut, lutIndex, valueToRGBA, autoVmax, resolveVmax, legendTicks, legendStops, rasterize, LUT_SIZE, SCHEME_NAMES, isNonNegative, legendLow, legendLutIndex } from "../src/lib/colorscale.js";
 
 describe("colorscale", () => {
   it("maps 0 to the neutral centre colour in every scheme", () => {
@@ -44,6 +44,21 @@ describe("colorscale", () => {
     const a = legendStops(0.999);
     expect(a.filter((s) => s.end).map((s) => s.value)).toEqual([0.999, -0.999]);
     expect(legendStops(2).some((s) => s.end)).toBe(false); // ±2 are nice ticks already
+  });
+  it("a non-negative matrix gets a legend from 0: ticks, ends and LUT half", () => {
+    expect(isNonNegative(new Float32Array([0, 2, NaN, 0.5]))).toBe(true);
+    expect(isNonNegative(new Float32Array([0, 2, -1e-9]))).toBe(false);
+    expect(legendLow(3, true)).toBe(0);
+    expect(legendLow(3, false)).toBe(-3);
+    const stops = legendStops(0.999, 5, 0);
+    expect(Math.min(...stops.map((s) => s.value))).toBe(0);
+    expect(stops.filter((s) => s.end).map((s) => s.value)).toEqual([0.999]);
+    expect(stops.find((s) => s.value === 0).t).toBe(0);
+    // the legend's bottom is the neutral centre of the LUT (where 0 is drawn), its top +vmax
+    expect(legendLutIndex(0, true)).toBe(lutIndex(0, 1));
+    expect(legendLutIndex(1, true)).toBe(lutIndex(1, 1));
+    expect(legendLutIndex(0.5, true)).toBe(lutIndex(0.5, 1));
+    expect(legendLutIndex(0, false)).toBe(lutIndex(-1, 1));
   });
   it("rasterizes a reordered sub-matrix one pixel per cell", () => {
     const m = new Float32Array([1, -1, 0, 0.5, 0, 0, NaN, 0, -1]); // 3×3

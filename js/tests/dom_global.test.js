@@ -60,7 +60,7 @@ describe("sample ↔ global toggle", () => {
     expect(drill.textContent).not.toContain("φ_i");
     expect(drill.textContent).toContain("ranked by");
     expect(el.querySelector(".tw-title").textContent).toBe("T — mean |Γ| over 2 samples");
-    expect(byTestId(el, "tw-legend").getAttribute("aria-label")).toMatch(/^mean \|Γ\| over 2 samples: colour scale from −0\.3 to 0\.3/);
+    expect(byTestId(el, "tw-legend").getAttribute("aria-label")).toMatch(/^mean \|Γ\| over 2 samples: colour scale from 0 to 0\.3/);
     expect(byTestId(el, "tw-heatmap").dataset.view).toBe("global");
     // the sample picker only means something for one sample
     expect(byTestId(el, "tw-sample").closest("label").classList.contains("tw-hidden")).toBe(true);

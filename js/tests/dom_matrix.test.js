@@ -34,6 +34,17 @@ describe("InteractionMatrix view", () => {
     expect(el.querySelectorAll(".tw-tick").length).toBeGreaterThan(2);
   });
 
+  it("legend runs from −vmax for signed Γ and from 0 for a non-negative matrix", () => {
+    const { el } = mount();
+    expect(byTestId(el, "tw-legend").dataset.low).not.toBe("0"); // gamma() has negative entries
+    const abs = encode(Float32Array.from({ length: 16 }, (_, k) => (k % 5) * 0.25), [1, 4, 4]);
+    const { el: el2 } = mount(traits(4, { matrix: abs }));
+    const legend = byTestId(el2, "tw-legend");
+    expect(legend.dataset.low).toBe("0");
+    expect(legend.getAttribute("aria-label")).toMatch(/from 0 to 1/);
+    expect([...legend.querySelectorAll(".tw-tick")].some((t) => t.textContent.startsWith("−") || t.textContent.startsWith("-"))).toBe(false);
+  });
+
   it("renders untrusted feature names as text only", () => {
     const evil = '<img src=x onerror="window.__pwned=1">';
     const t = traits(3, { feature_names: [evil, "a,b", "=1+1"], title: "<b>t</b>" });

@@ -65,17 +65,34 @@ export function resolveVmax(colorScale, values) {
   return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : autoVmax(values);
 }
 
-/** Legend ticks: nice values in [−vmax, vmax], always including 0; t is the 0..1 position. */
-export function legendTicks(vmax, count = 5) {
-  const vals = niceTicks(-vmax, vmax, count);
-  return vals.map((value) => ({ value, t: (value + vmax) / (2 * vmax) }));
+/** True when no value is negative (NaN ignored): stops at the first negative, so signed Γ is cheap. */
+export function isNonNegative(values) {
+  for (let k = 0; k < values.length; k++) if (values[k] < 0) return false;
+  return true;
 }
 
-/** Legend ticks plus ±vmax themselves (end: true) unless a nice tick already sits near the ends. */
-export function legendStops(vmax, count = 5) {
-  const ticks = legendTicks(vmax, count).map((t) => ({ ...t, end: false }));
+/**
+ * The part of the diverging scale a legend shows: [−vmax, vmax], or [0, vmax] for a matrix
+ * with no negative value (mean |Γ|, mean Γ², |∂²f|), whose colours only use the upper half.
+ */
+export const legendLow = (vmax, nonNegative) => (nonNegative ? 0 : -vmax);
+
+/** LUT index shown at legend position t ∈ [0, 1] (0 = bottom = the low end). */
+export const legendLutIndex = (t, nonNegative) =>
+  Math.round((nonNegative ? 0.5 + t / 2 : t) * (LUT_SIZE - 1));
+
+/** Legend ticks: nice values in [lo, vmax] (lo = −vmax by default), always including 0; t is the 0..1 position. */
+export function legendTicks(vmax, count = 5, lo = -vmax) {
+  const vals = niceTicks(lo, vmax, count);
+  return vals.map((value) => ({ value, t: (value - lo) / (vmax - lo) }));
+}
+
+/** Legend ticks plus the ends themselves (end: true) unless a nice tick already sits near the top. */
+export function legendStops(vmax, count = 5, lo = -vmax) {
+  const ticks = legendTicks(vmax, count, lo).map((t) => ({ ...t, end: false }));
   if (!ticks.length || 1 - ticks[ticks.length - 1].t > 0.08) {
-    ticks.push({ value: vmax, t: 1, end: true }, { value: -vmax, t: 0, end: true });
+    ticks.push({ value: vmax, t: 1, end: true });
+    if (lo !== 0) ticks.push({ value: lo, t: 0, end: true });
   }
   return ticks;
 }

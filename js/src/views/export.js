@@ -3,7 +3,7 @@
 import { matrixViewCSV } from "../lib/csv_view.js";
 import { partners, setsForPair } from "../lib/topk.js";
 import { MAX_SETS_PER_ORDER } from "./drill_panel.js";
-import { legendStops, lut, LUT_SIZE } from "../lib/colorscale.js";
+import { legendStops, legendLow, legendLutIndex, lut } from "../lib/colorscale.js";
 import { fmt, fmtTick } from "../lib/format.js";
 import { nameOf } from "./state.js";
 
@@ -70,15 +70,15 @@ export function exportPNG({ canvas, layout: L, view: v }, root) {
       ctx.restore();
     });
   }
-  // Legend: the same LUT as the heatmap, +vmax on top.
+  // Legend: the same LUT as the heatmap, +vmax on top (from 0 for a non-negative matrix).
   const lx = x0 + L.plot + 8, t = lut(v.scheme);
   for (let y = 0; y < L.plot; y++) {
-    const k = Math.round((1 - y / Math.max(1, L.plot - 1)) * (LUT_SIZE - 1)) * 4;
+    const k = legendLutIndex(1 - y / Math.max(1, L.plot - 1), v.nonNegative) * 4;
     ctx.fillStyle = `rgb(${t[k]},${t[k + 1]},${t[k + 2]})`;
     ctx.fillRect(lx, y0 + y, 12, 1);
   }
   ctx.fillStyle = "#444"; ctx.font = "10px sans-serif"; ctx.textAlign = "left"; ctx.textBaseline = "middle";
-  for (const s of legendStops(v.vmax)) ctx.fillText(s.end ? fmt(s.value) : fmtTick(s.value), lx + 16, y0 + (1 - s.t) * L.plot);
+  for (const s of legendStops(v.vmax, 5, legendLow(v.vmax, v.nonNegative))) ctx.fillText(s.end ? fmt(s.value) : fmtTick(s.value), lx + 16, y0 + (1 - s.t) * L.plot);
   const url = out.toDataURL("image/png");
   download(url, `${slug(v.title)}.png`, root);
   return url;

@@ -2,7 +2,7 @@
 // labels when readable, the colour legend and a hover tooltip. It reads the derived view
 // and only writes to the model through `commit` on a click or a key press.
 import { computeLayout, backingSize, legendY } from "../lib/layout.js";
-import { rasterize, lut, LUT_SIZE, legendStops } from "../lib/colorscale.js";
+import { rasterize, lut, LUT_SIZE, legendStops, legendLow, legendLutIndex } from "../lib/colorscale.js";
 import { hitCell, positionOf, stepCell } from "../lib/hittest.js";
 import { fmt, fmtTick } from "../lib/format.js";
 import { keepHighlight } from "../lib/topk.js";
@@ -60,7 +60,7 @@ export function createMatrixView({ model, invalidate }) {
     if (!same(rk, keys.raster)) { keys.raster = rk; drawRaster(); }
     const bk = [v.visible, v.names, L.showLabels, L.cell, v.selected];
     if (!same(bk, keys.labels)) { keys.labels = bk; drawLabels(); }
-    const gk = `${v.vmax}|${v.scheme}|${L.plot}|${v.valueLabel}`;
+    const gk = `${v.vmax}|${v.scheme}|${L.plot}|${v.valueLabel}|${v.nonNegative}`;
     if (gk !== keys.legend) { keys.legend = gk; drawLegend(); }
     paint();
   }
@@ -146,17 +146,22 @@ export function createMatrixView({ model, invalidate }) {
     const ctx = legendCanvas.getContext("2d");
     if (ctx) {
       const img = ctx.createImageData(1, LUT_SIZE), t = lut(view.scheme);
-      // Top of the bar is +vmax: write the LUT bottom-up.
-      for (let k = 0; k < LUT_SIZE; k++) img.data.set(t.subarray((LUT_SIZE - 1 - k) * 4, (LUT_SIZE - k) * 4), k * 4);
+      // Top of the bar is +vmax; a non-negative matrix shows only the half it uses, from 0.
+      for (let k = 0; k < LUT_SIZE; k++) {
+        const q = legendLutIndex(1 - k / (LUT_SIZE - 1), view.nonNegative) * 4;
+        img.data.set(t.subarray(q, q + 4), k * 4);
+      }
       ctx.putImageData(img, 0, 0);
     }
-    for (const { value, t, end } of legendStops(view.vmax)) {
+    const lo = legendLow(view.vmax, view.nonNegative);
+    legend.dataset.low = String(lo);
+    for (const { value, t, end } of legendStops(view.vmax, 5, lo)) {
       const tick = h("span", end ? "tw-tick tw-end" : "tw-tick");
       tick.textContent = end ? fmt(value) : fmtTick(value);
       tick.style.top = `${legendY(t, L.plot)}px`;
       legend.appendChild(tick);
     }
-    const scale = `colour scale from ${fmt(-view.vmax)} to ${fmt(view.vmax)}${view.vmaxAuto ? " (auto)" : ""}`;
+    const scale = `colour scale from ${fmt(lo)} to ${fmt(view.vmax)}${view.vmaxAuto ? " (auto)" : ""}`;
     legend.setAttribute("aria-label", `${view.valueLabel}: ${scale}`);
     legend.setAttribute("title", `${view.valueLabel}\n${scale}`);
     legend.dataset.label = view.valueLabel;

@@ -5,7 +5,7 @@
 import { decode, batchSize, matrixSlice, rowSlice } from "../lib/codec.js";
 import { featureScores, makeOrder } from "../lib/order.js";
 import { visibleFeatures } from "../lib/topk.js";
-import { resolveVmax } from "../lib/colorscale.js";
+import { resolveVmax, isNonNegative } from "../lib/colorscale.js";
 import { resolveView, globalSlice, featureCount, canToggle } from "../lib/global.js";
 
 /** Memoise fn on the identity (===) of its arguments; keeps only the last call. */
@@ -39,6 +39,7 @@ export function createState(model) {
   const orderOf = memo((name, m, d, scores) => makeOrder(name, { m, d, scores }));
   const visibleOf = memo((order, scores, top_n, names, query) => visibleFeatures({ order, scores, top_n, names, query }));
   const vmaxOf = memo((cs, m) => resolveVmax(cs, m || []));
+  const nonNegOf = memo((m) => !!m && m.length > 0 && isNonNegative(m));
   // The same list back for the same trait value, so drill-panel and canvas keys stay stable.
   const highlightOf = memo((hl, d) => (Array.isArray(hl) && hl.length && hl.every((k) => k >= 0 && k < d) ? hl : null));
 
@@ -71,6 +72,7 @@ export function createState(model) {
       B, d, sample, m, phi, inputs, baselines, names, scores, orderName, order, topN, visible,
       view, global, canToggle: canToggle(B, G != null), highlight: highlightOf(hl, d),
       vmax: vmaxOf(cs, m), vmaxAuto: !(typeof cs.vmax === "number" && cs.vmax > 0),
+      nonNegative: nonNegOf(m),
       scheme: cs.scheme || "RdBu",
       selected: Number.isInteger(selected) && selected >= 0 && selected < d ? selected : -1,
       pair: pair.length === 2 && pair.every((k) => k >= 0 && k < d) ? pair : null,
