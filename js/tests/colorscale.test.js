@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { lut, lutIndex, valueToRGBA, autoVmax, resolveVmax, legendTicks, legendStops, rasterize, LUT_SIZE, SCHEME_NAMES, isNonNegative, legendLow, legendLutIndex } from "../src/lib/colorscale.js";
+import { lut, lutIndex, valueToRGBA, autoVmax, resolveVmax, legendTicks, legendStops, rasterize, LUT_SIZE, SCHEME_NAMES, isNonNegative, legendLow, legendLutIndex, pixelFeatures } from "../src/lib/colorscale.js";
 
 describe("colorscale", () => {
   it("maps 0 to the neutral centre colour in every scheme", () => {
@@ -59,6 +59,16 @@ describe("colorscale", () => {
     expect(legendLutIndex(1, true)).toBe(lutIndex(1, 1));
     expect(legendLutIndex(0.5, true)).toBe(lutIndex(0.5, 1));
     expect(legendLutIndex(0, false)).toBe(lutIndex(-1, 1));
+  });
+  it("downsamples to fewer pixels than features by the cell under each pixel's centre", () => {
+    expect(Array.from(pixelFeatures([5, 6, 7], 3))).toEqual([5, 6, 7]);
+    expect(Array.from(pixelFeatures([0, 1, 2, 3, 4, 5], 3))).toEqual([1, 3, 5]); // centres 1, 3, 5
+    expect(Array.from(pixelFeatures([9, 8, 7, 6], 2))).toEqual([8, 6]);
+    const d = 4, m = new Float32Array(d * d).map((_, k) => (k % 3) - 1); // values −1, 0, 1
+    const small = rasterize(new Uint8ClampedArray(2 * 2 * 4), m, d, [0, 1, 2, 3], 1, "RdBu", 2);
+    const full = rasterize(new Uint8ClampedArray(4 * 4 * 4), m, d, [0, 1, 2, 3], 1, "RdBu");
+    const px = (img, w, r, c) => Array.from(img.slice((r * w + c) * 4, (r * w + c) * 4 + 4));
+    for (const [r, c] of [[0, 0], [0, 1], [1, 0], [1, 1]]) expect(px(small, 2, r, c)).toEqual(px(full, 4, 2 * r + 1, 2 * c + 1));
   });
   it("rasterizes a reordered sub-matrix one pixel per cell", () => {
     const m = new Float32Array([1, -1, 0, 0.5, 0, 0, NaN, 0, -1]); // 3×3

@@ -98,23 +98,36 @@ export function legendStops(vmax, count = 5, lo = -vmax) {
 }
 
 /**
- * Fill `out` (RGBA, n×n) with the sub-matrix of `m` (d×d) picked by `idx` (length n):
- * one pixel per cell, so a 1000×1000 view is one typed-array pass. Pixels are written as
- * one 32-bit word each through a view of the same bytes (byte order is then irrelevant).
+ * Which feature each of `size` pixels shows when n = idx.length features are drawn on `size`
+ * pixels: the feature under the pixel's centre (nearest neighbour, as an unsmoothed downscale).
  */
-export function rasterize(out, m, d, idx, vmax, scheme = "RdBu") {
-  const t32 = new Uint32Array(lut(scheme).buffer);
+export function pixelFeatures(idx, size) {
   const n = idx.length;
-  const out32 = new Uint32Array(out.buffer, out.byteOffset, n * n);
+  if (size === n) return Int32Array.from(idx);
+  const out = new Int32Array(size);
+  for (let k = 0; k < size; k++) out[k] = idx[Math.min(n - 1, Math.floor(((k + 0.5) * n) / size))];
+  return out;
+}
+
+/**
+ * Fill `out` (RGBA, size×size) with the sub-matrix of `m` (d×d) picked by `idx` (length n):
+ * one pixel per cell when size = n, so a 1000×1000 view is one typed-array pass; a smaller
+ * size (the canvas's backing size at d = 1000) samples the cell under each pixel's centre and
+ * saves the full-size pass and the downscale. Pixels are written as one 32-bit word each
+ * through a view of the same bytes (byte order is then irrelevant).
+ */
+export function rasterize(out, m, d, idx, vmax, scheme = "RdBu", size = idx.length) {
+  const t32 = new Uint32Array(lut(scheme).buffer);
+  const out32 = new Uint32Array(out.buffer, out.byteOffset, size * size);
   const nan32 = new Uint32Array(Uint8ClampedArray.from(NAN_RGBA).buffer)[0];
-  const cols = Int32Array.from(idx);
+  const cols = pixelFeatures(idx, size);
   const s = vmax > 0 ? (LUT_SIZE - 1) / (2 * vmax) : 0;
   const top = LUT_SIZE - 1;
   const mid = top / 2 + 0.5; // + 0.5 so that truncation rounds to nearest
   let p = 0;
-  for (let r = 0; r < n; r++) {
+  for (let r = 0; r < size; r++) {
     const base = cols[r] * d;
-    for (let c = 0; c < n; c++, p++) {
+    for (let c = 0; c < size; c++, p++) {
       const v = m[base + cols[c]];
       if (v !== v) { out32[p] = nan32; continue; }
       const x = mid + v * s;

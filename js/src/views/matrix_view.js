@@ -28,10 +28,11 @@ export function createMatrixView({ model, invalidate }) {
   legend.appendChild(legendCanvas);
   wrap.append(corner, colLabels, topRight, rowLabels, canvas, legend, tooltip);
 
-  const raster = document.createElement("canvas"); // n×n, one pixel per cell
+  const raster = document.createElement("canvas"); // min(n, backing)², one pixel per cell or per backing pixel
   // The raster scaled to the backing size once per data/layout change, so that a click
   // (which only moves overlays) costs a 1:1 blit instead of rescaling n² pixels.
   const scaled = document.createElement("canvas");
+  let source = scaled; // what paint() blits: `scaled`, or `raster` when it is already canvas-sized
   let view = null, L = null;
   const keys = { layout: "", raster: [], labels: [], legend: "" };
   const same = (a, b) => a.length === b.length && a.every((x, k) => x === b[k]);
@@ -67,17 +68,21 @@ export function createMatrixView({ model, invalidate }) {
 
   function drawRaster() {
     const n = view.visible.length;
-    raster.width = Math.max(1, n);
-    raster.height = Math.max(1, n);
+    // More features than backing pixels (d = 1000 on a 720 px canvas): colour one pixel per
+    // backing pixel, from the cell under its centre, instead of n² cells and a downscale.
+    const size = Math.max(1, Math.min(n, canvas.width));
+    raster.width = raster.height = size;
     const ctx = raster.getContext("2d");
     if (!ctx || !view.m || n === 0) return;
-    const img = ctx.createImageData(n, n);
-    rasterize(img.data, view.m, view.d, view.visible, view.vmax, view.scheme);
+    const img = ctx.createImageData(size, size);
+    rasterize(img.data, view.m, view.d, view.visible, view.vmax, view.scheme, size);
     ctx.putImageData(img, 0, 0);
+    if (size === canvas.width) { source = raster; return; }
+    source = scaled;
     scaled.width = scaled.height = canvas.width;
     const sctx = scaled.getContext("2d");
     sctx.imageSmoothingEnabled = false; // nearest neighbour: cells stay crisp squares
-    sctx.drawImage(raster, 0, 0, n, n, 0, 0, scaled.width, scaled.height);
+    sctx.drawImage(raster, 0, 0, size, size, 0, 0, scaled.width, scaled.height);
   }
 
   /** Scaled raster plus overlays: selection bands, the selected pair, highlighted set. */
@@ -87,7 +92,7 @@ export function createMatrixView({ model, invalidate }) {
     const W = canvas.width, n = view.visible.length;
     ctx.clearRect(0, 0, W, W);
     if (!view.m || n === 0) return;
-    ctx.drawImage(scaled, 0, 0);
+    ctx.drawImage(source, 0, 0);
     const c = W / n, lw = Math.max(1, W / 400);
     const pos = (i) => positionOf(view.visible, i);
     const band = (k, color, dash) => {
