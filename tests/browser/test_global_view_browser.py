@@ -1,5 +1,12 @@
 """Global over data and higher-order sets in real Chromium: toggle the view, click a pair, then a
-listed triplet; the state reaches Python and the outline reaches the pixels."""
+listed triplet; the state reaches Python and the outline reaches the pixels.
+
+Also writes docs/global_view.png (global view, a pair and its triplet) when it is missing or
+TW_UPDATE_SCREENSHOT=1.
+"""
+import os
+from pathlib import Path
+
 import torch
 from IPython.display import display
 
@@ -7,6 +14,7 @@ import taylor_widgets as tw
 from tests.browser._canvas import stable_box, until, wait_painted, wait_redrawn
 
 NAMES = ["alpha", "beta", "gamma", "delta", "eps"]
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "global_view.png"
 
 
 def poly(x):
@@ -41,3 +49,6 @@ def test_toggle_global_click_a_pair_then_a_triplet(solara_test, page_session):
     assert triplet.get_attribute("aria-pressed") == "true"
     wait_redrawn(page, picked["hash"])  # the members' bands are drawn
     assert w.view == "global" and w.selected == 0
+    if not SCREENSHOT.exists() or os.environ.get("TW_UPDATE_SCREENSHOT") == "1":
+        page.locator(".tw-root").first.screenshot(path=str(SCREENSHOT), animations="disabled")
+        assert SCREENSHOT.stat().st_size < 300_000

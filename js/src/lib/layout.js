@@ -19,7 +19,7 @@ export function computeLayout({ n, width, maxNameLength = 12, legendW = 72, maxC
     const cell = Math.min(maxCell, Math.floor(raw));
     return { cell, plot: cell * n };
   };
-  let labelW = n > 0 && n <= MAX_LABELLED ? clamp(Math.ceil(maxNameLength * 6.5) + 14, 36, 150) : 0;
+  let labelW = n > 0 && n <= MAX_LABELLED ? clamp(Math.ceil(maxNameLength * 7.5) + 14, 36, 170) : 0;
   let { cell, plot } = fit(labelW);
   if (labelW && cell < MIN_LABEL_CELL) {
     labelW = 0;
