@@ -36,6 +36,13 @@ describe("codec", () => {
     expect(() => decode({ dtype: "float32", shape: [3], view: new Float32Array([1, 2]) })).toThrow(RangeError);
     expect(() => decode({ dtype: "float64", shape: [1], view: new Float64Array([1]) })).toThrow(TypeError);
   });
+  it("keeps Python's per-slice absmax when it has one value per slice, else null", () => {
+    const t = { ...encode([1, -2, 3, -4, 5, -6, 7, -8], [2, 2, 2]), absmax: [4, 8] };
+    expect(decode(t).absmax).toEqual([4, 8]);
+    expect(decode({ ...t, absmax: [4] }).absmax).toBe(null); // wrong length: ignored
+    expect(decode({ ...encode([1, -2, 3, -4], [2, 2]), absmax: [4] }).absmax).toEqual([4]);
+    expect(decode(encode([1, 2])).absmax).toBe(null);
+  });
   it("slices (B, d, d) and (B, d) arrays by sample", () => {
     const a = decode(offsetTrait());
     expect(Array.from(matrixSlice(a, 1))).toEqual([5, 6, 7, 8]);

@@ -28,6 +28,10 @@ describe("colorscale", () => {
     expect(autoVmax(new Float32Array([0, 0]))).toBe(1);
     expect(resolveVmax({ vmax: null }, [3, -4])).toBe(4);
     expect(resolveVmax({ vmax: 0.5 }, [3, -4])).toBe(0.5);
+    expect(resolveVmax({ vmax: null }, [3, -4], 4)).toBe(4); // Python's max |value|: no pass needed
+    expect(resolveVmax({ vmax: null }, [3, -4], 99)).toBe(99); // the hint is trusted as given
+    expect(resolveVmax({ vmax: 0.5 }, [3, -4], 99)).toBe(0.5); // the user's vmax wins
+    for (const bad of [0, -1, NaN, Infinity, null, "4"]) expect(resolveVmax({ vmax: null }, [3, -4], bad)).toBe(4);
     expect(resolveVmax({ vmax: -1 }, [3, -4])).toBe(4);
   });
   it("legend ticks are nice, symmetric, include 0 and stay within ±vmax", () => {

@@ -21,6 +21,18 @@ def test_wire_format_is_float32_c_order_bytes():
     assert bytes(wire["view"]) == a.astype("<f4").tobytes(order="C")
 
 
+def test_matrices_carry_the_max_abs_finite_value_of_each_slice():
+    m = np.array([[[1.0, -3.0], [np.nan, 2.0]], [[np.inf, -0.5], [0.25, 0.0]]])
+    msg = array_to_json(m)
+    assert msg["absmax"] == [3.0, 0.5]  # NaN and ±inf do not count
+    assert array_to_json(m[1])["absmax"] == [0.5]
+    assert "absmax" not in array_to_json(np.arange(3.0))  # 1-d: none
+    assert "absmax" not in array_to_json(np.zeros((1, 2, 2, 3)))  # images: none
+    assert "absmax" not in array_to_json(None)
+    back = array_from_json(msg)  # the extra key does not disturb decoding
+    np.testing.assert_array_equal(back, as_float32(m))
+
+
 def test_roundtrip_is_byte_exact():
     a = np.random.default_rng(0).normal(size=(3, 4, 4)).astype(np.float32)
     a[0, 0, 0], a[1, 1, 1] = np.float32(1e-38), np.float32(-3.4e38)

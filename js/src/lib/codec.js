@@ -2,7 +2,7 @@
 // The view may be a DataView into a larger buffer (ipywidgets slices one message
 // buffer), so byteOffset must be honoured or we would read a neighbour's bytes.
 
-const EMPTY = Object.freeze({ data: new Float32Array(0), shape: [0], size: 0 });
+const EMPTY = Object.freeze({ data: new Float32Array(0), shape: [0], size: 0, absmax: null });
 
 /** Float32Array over `view` (DataView | ArrayBuffer | TypedArray), without copying when aligned. */
 export function toFloat32(view) {
@@ -30,7 +30,10 @@ export function decode(trait) {
   const size = shape.reduce((a, b) => a * b, 1);
   if (size === 0) return EMPTY;
   if (size !== data.length) throw new RangeError(`codec: shape ${shape} needs ${size} values, got ${data.length}`);
-  return { data, shape, size };
+  // Python sends max |finite value| per trailing 2-d slice with (r, c) and (B, r, c) arrays.
+  const n = shape.length === 3 ? shape[0] : 1;
+  const absmax = Array.isArray(trait.absmax) && trait.absmax.length === n && shape.length >= 2 ? trait.absmax.map(Number) : null;
+  return { data, shape, size, absmax };
 }
 
 /** Encode a (d,) or shaped float array in the trait form; JS → Python goes through model.set. */

@@ -59,10 +59,15 @@ export function autoVmax(values) {
   return m > 0 ? m : 1;
 }
 
-/** The vmax to use: the user's positive number, else auto. */
-export function resolveVmax(colorScale, values) {
+/**
+ * The vmax to use: the user's positive number, else auto. `hint`, when a positive finite
+ * number, is the max |finite value| of `values` as Python computed it (codec's absmax), which
+ * spares a pass over the matrix; auto falls back to that pass otherwise.
+ */
+export function resolveVmax(colorScale, values, hint = null) {
   const v = colorScale && colorScale.vmax;
-  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : autoVmax(values);
+  if (typeof v === "number" && Number.isFinite(v) && v > 0) return v;
+  return typeof hint === "number" && Number.isFinite(hint) && hint > 0 ? hint : autoVmax(values);
 }
 
 /** True when no value is negative (NaN ignored): stops at the first negative, so signed Γ is cheap. */

@@ -38,7 +38,7 @@ export function createState(model) {
   const scoresOf = memo((phi, m, d) => featureScores(phi, m, d));
   const orderOf = memo((name, m, d, scores) => makeOrder(name, { m, d, scores }));
   const visibleOf = memo((order, scores, top_n, names, query) => visibleFeatures({ order, scores, top_n, names, query }));
-  const vmaxOf = memo((cs, m) => resolveVmax(cs, m || []));
+  const vmaxOf = memo((cs, m, hint) => resolveVmax(cs, m || [], hint));
   const nonNegOf = memo((m) => !!m && m.length > 0 && isNonNegative(m));
   // The same list back for the same trait value, so drill-panel and canvas keys stay stable.
   const highlightOf = memo((hl, d) => (Array.isArray(hl) && hl.length && hl.every((k) => k >= 0 && k < d) ? hl : null));
@@ -53,6 +53,8 @@ export function createState(model) {
     const global = view === "global";
     const sample = Math.max(0, Math.min(B - 1, model.get("sample") | 0));
     const m = global ? G : B > 0 ? sampleOf(M, sample) : null;
+    const GA = global ? arr("global_matrix").absmax : M.absmax;
+    const absHint = GA ? GA[global ? 0 : sample] : null;
     const phi = global ? null : phiOf(arr("attributions"), sample, d);
     const inputs = global ? null : inputsOf(arr("inputs"), sample, d);
     const baselines = global ? null : baselinesOf(arr("baselines"), sample, d);
@@ -71,7 +73,7 @@ export function createState(model) {
     return {
       B, d, sample, m, phi, inputs, baselines, names, scores, orderName, order, topN, visible,
       view, global, canToggle: canToggle(B, G != null), highlight: highlightOf(hl, d),
-      vmax: vmaxOf(cs, m), vmaxAuto: !(typeof cs.vmax === "number" && cs.vmax > 0),
+      vmax: vmaxOf(cs, m, absHint), vmaxAuto: !(typeof cs.vmax === "number" && cs.vmax > 0),
       nonNegative: nonNegOf(m),
       scheme: cs.scheme || "RdBu",
       selected: Number.isInteger(selected) && selected >= 0 && selected < d ? selected : -1,
