@@ -28,11 +28,13 @@ export function createMatrixView({ model, invalidate }) {
   legend.appendChild(legendCanvas);
   wrap.append(corner, colLabels, topRight, rowLabels, canvas, legend, tooltip);
 
-  const raster = document.createElement("canvas"); // min(n, backing)², one pixel per cell or per backing pixel
+  const raster = document.createElement("canvas"); // n×n when cells are ≥ 1 backing pixel, then scaled up
   // The raster scaled to the backing size once per data/layout change, so that a click
   // (which only moves overlays) costs a 1:1 blit instead of rescaling n² pixels.
   const scaled = document.createElement("canvas");
-  let source = scaled; // what paint() blits: `scaled`, or `raster` when it is already canvas-sized
+  // What paint() puts down first: `scaled`, or, when the raster is already canvas-sized, its
+  // ImageData itself (a putImageData is cheaper than blitting a canvas in software rendering).
+  let source = scaled;
   let view = null, L = null;
   const keys = { layout: "", raster: [], labels: [], legend: "" };
   const same = (a, b) => a.length === b.length && a.every((x, k) => x === b[k]);
@@ -76,8 +78,8 @@ export function createMatrixView({ model, invalidate }) {
     if (!ctx || !view.m || n === 0) return;
     const img = ctx.createImageData(size, size);
     rasterize(img.data, view.m, view.d, view.visible, view.vmax, view.scheme, size);
+    if (size === canvas.width) { source = img; return; }
     ctx.putImageData(img, 0, 0);
-    if (size === canvas.width) { source = raster; return; }
     source = scaled;
     scaled.width = scaled.height = canvas.width;
     const sctx = scaled.getContext("2d");
@@ -92,7 +94,8 @@ export function createMatrixView({ model, invalidate }) {
     const W = canvas.width, n = view.visible.length;
     ctx.clearRect(0, 0, W, W);
     if (!view.m || n === 0) return;
-    ctx.drawImage(source, 0, 0);
+    if (source === scaled) ctx.drawImage(scaled, 0, 0);
+    else ctx.putImageData(source, 0, 0); // opaque: covers the cleared canvas
     const c = W / n, lw = Math.max(1, W / 400);
     const pos = (i) => positionOf(view.visible, i);
     const band = (k, color, dash) => {
