@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeEach } from "vitest";
 import widget from "../src/widgets/allocation_view.js";
 import { encode } from "../src/lib/codec.js";
-import { mockModel, flush, byTestId, allByTestId } from "./helpers.js";
+import { flush, byTestId, allByTestId, mountWidget } from "./helpers.js";
 
 beforeEach(() => {
   document.body.replaceChildren();
@@ -33,11 +33,7 @@ function traits(extra = {}) {
 }
 
 function mount(t = traits()) {
-  const model = mockModel(t);
-  const el = document.createElement("div");
-  document.body.appendChild(el);
-  const cleanup = widget.render({ model, el });
-  return { model, el, cleanup };
+  return mountWidget(widget, t);
 }
 
 describe("AllocationView view", () => {

@@ -3,7 +3,7 @@ import { describe, it, expect, beforeEach } from "vitest";
 import widget from "../src/widgets/cam_viewer.js";
 import { camState } from "../src/views/cam_view.js";
 import { encode } from "../src/lib/codec.js";
-import { mockModel, flush, byTestId } from "./helpers.js";
+import { mockModel, flush, byTestId, mountWidget } from "./helpers.js";
 
 beforeEach(() => {
   document.body.replaceChildren();
@@ -25,11 +25,7 @@ function camTraits(extra = {}) {
 }
 
 function mount(t = camTraits()) {
-  const model = mockModel(t);
-  const el = document.createElement("div");
-  document.body.appendChild(el);
-  const cleanup = widget.render({ model, el });
-  return { model, el, cleanup };
+  return mountWidget(widget, t);
 }
 
 describe("CAMViewer view", () => {

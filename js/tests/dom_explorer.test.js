@@ -3,7 +3,7 @@ import { describe, it, expect, beforeEach, afterEach, vi } from "vitest";
 import widget from "../src/widgets/explorer.js";
 import { decode, encode } from "../src/lib/codec.js";
 import { sliderRange, DEBOUNCE_MS, REQUEST_TIMEOUT_MS } from "../src/views/baseline_editor.js";
-import { mockModel, traits, flush, byTestId } from "./helpers.js";
+import { traits, flush, byTestId, mountWidget } from "./helpers.js";
 
 beforeEach(() => {
   document.body.replaceChildren();
@@ -15,15 +15,11 @@ afterEach(() => vi.useRealTimers());
 
 function mount(extra = {}) {
   const d = 4;
-  const model = mockModel(traits(d, {
+  return mountWidget(widget, traits(d, {
     baseline: encode([0, 0, 0, 0]), baseline_kind: "zeros", baseline_sample: 0,
     data_range: encode([-1, -2, -3, -4, 1, 2, 3, 4], [2, d]), kernel_hint: "run the notebook",
     status: { state: "idle", message: "", progress: 0 }, ...extra,
   }));
-  const el = document.createElement("div");
-  document.body.appendChild(el);
-  const cleanup = widget.render({ model, el });
-  return { model, el, cleanup };
 }
 const commands = (model) => model.sent.map((s) => s.msg).filter((m) => m.kind === "anywidget-command");
 const status = (el) => byTestId(el, "tw-status").textContent;

@@ -4,7 +4,7 @@ import { describe, it, expect, beforeEach } from "vitest";
 import widget from "../src/widgets/interaction_matrix.js";
 import explorer from "../src/widgets/explorer.js";
 import { encode } from "../src/lib/codec.js";
-import { mockModel, traits, flush, byTestId, allByTestId } from "./helpers.js";
+import { traits, flush, byTestId, allByTestId, mountWidget } from "./helpers.js";
 
 beforeEach(() => {
   document.body.replaceChildren();
@@ -13,11 +13,7 @@ beforeEach(() => {
 });
 
 function mount(t, w = widget) {
-  const model = mockModel(t);
-  const el = document.createElement("div");
-  document.body.appendChild(el);
-  w.render({ model, el });
-  return { model, el };
+  return mountWidget(w, t);
 }
 
 // Two samples whose rankings differ from the global one: sample 0 ranks feature 0's partners

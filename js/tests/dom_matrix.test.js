@@ -3,7 +3,7 @@ import { describe, it, expect, beforeEach, vi } from "vitest";
 import widget from "../src/widgets/interaction_matrix.js";
 import { mountApp } from "../src/views/app.js";
 import { encode } from "../src/lib/codec.js";
-import { mockModel, traits, flush, byTestId, allByTestId } from "./helpers.js";
+import { mockModel, traits, flush, byTestId, allByTestId, mountWidget } from "./helpers.js";
 
 let observers;
 beforeEach(() => {
@@ -15,11 +15,7 @@ beforeEach(() => {
 });
 
 function mount(t = traits()) {
-  const model = mockModel(t);
-  const el = document.createElement("div");
-  document.body.appendChild(el);
-  const cleanup = widget.render({ model, el });
-  return { model, el, cleanup };
+  return mountWidget(widget, t);
 }
 
 describe("InteractionMatrix view", () => {

@@ -49,3 +49,12 @@ export function traits(d = 4, extra = {}) {
 export const flush = () => new Promise((r) => queueMicrotask(r));
 export const byTestId = (el, id) => el.querySelector(`[data-testid="${id}"]`);
 export const allByTestId = (el, id) => [...el.querySelectorAll(`[data-testid="${id}"]`)];
+
+/** Render `widget` into a fresh div on the page, over a mock model holding `t`. */
+export function mountWidget(widget, t) {
+  const model = mockModel(t);
+  const el = document.createElement("div");
+  document.body.appendChild(el);
+  const cleanup = widget.render({ model, el });
+  return { model, el, cleanup };
+}

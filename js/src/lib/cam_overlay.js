@@ -1,6 +1,7 @@
 // Overlay maths of the CAM viewer, free of the DOM: sequential colour maps, bilinear
 // upsampling (torch's align_corners=False, as tw.grad_cam upsamples), compositing a map over
 // the RGB image into ImageData bytes, and the top-k Taylor-CAM pairs.
+import { interpolateStops } from "./colorscale.js";
 
 // Stops sampled from matplotlib's maps of the same name (jet's are exact).
 export const CAM_COLORMAPS = {
@@ -12,23 +13,13 @@ export const CAM_COLORMAPS = {
 export const CAM_COLORMAP_NAMES = Object.keys(CAM_COLORMAPS);
 export const CAM_LUT_SIZE = 256;
 
-const hex = (s) => [1, 3, 5].map((k) => parseInt(s.slice(k, k + 2), 16));
 const cache = new Map();
 
 /** (256 × 4) RGBA table from 0 to the map's maximum; unknown names fall back to jet. */
 export function camLut(name = "jet") {
   const key = CAM_COLORMAPS[name] ? name : "jet";
-  if (cache.has(key)) return cache.get(key);
-  const stops = CAM_COLORMAPS[key].map(hex);
-  const out = new Uint8ClampedArray(CAM_LUT_SIZE * 4);
-  for (let k = 0; k < CAM_LUT_SIZE; k++) {
-    const x = (k / (CAM_LUT_SIZE - 1)) * (stops.length - 1);
-    const lo = Math.min(Math.floor(x), stops.length - 2), f = x - lo;
-    for (let c = 0; c < 3; c++) out[k * 4 + c] = Math.round(stops[lo][c] * (1 - f) + stops[lo + 1][c] * f);
-    out[k * 4 + 3] = 255;
-  }
-  cache.set(key, out);
-  return out;
+  if (!cache.has(key)) cache.set(key, interpolateStops(CAM_COLORMAPS[key], CAM_LUT_SIZE));
+  return cache.get(key);
 }
 
 /** Largest finite value of a map (0 when there is none). */

@@ -15,21 +15,25 @@ const NAN_RGBA = [160, 160, 160, 255];
 const hex = (h) => [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16));
 const lutCache = new Map();
 
-/** (LUT_SIZE × 4) RGBA table from the most negative to the most positive colour. */
-export function lut(scheme = "RdBu") {
-  const name = SCHEMES[scheme] ? scheme : "RdBu";
-  if (lutCache.has(name)) return lutCache.get(name);
-  const stops = SCHEMES[name].map(hex);
-  const out = new Uint8ClampedArray(LUT_SIZE * 4);
-  for (let k = 0; k < LUT_SIZE; k++) {
-    const x = (k / (LUT_SIZE - 1)) * (stops.length - 1);
+/** (size × 4) opaque RGBA table interpolated linearly between evenly spaced "#rrggbb" stops. */
+export function interpolateStops(hexStops, size) {
+  const stops = hexStops.map(hex);
+  const out = new Uint8ClampedArray(size * 4);
+  for (let k = 0; k < size; k++) {
+    const x = (k / (size - 1)) * (stops.length - 1);
     const lo = Math.min(Math.floor(x), stops.length - 2);
     const f = x - lo;
     for (let c = 0; c < 3; c++) out[k * 4 + c] = Math.round(stops[lo][c] * (1 - f) + stops[lo + 1][c] * f);
     out[k * 4 + 3] = 255;
   }
-  lutCache.set(name, out);
   return out;
+}
+
+/** (LUT_SIZE × 4) RGBA table from the most negative to the most positive colour. */
+export function lut(scheme = "RdBu") {
+  const name = SCHEMES[scheme] ? scheme : "RdBu";
+  if (!lutCache.has(name)) lutCache.set(name, interpolateStops(SCHEMES[name], LUT_SIZE));
+  return lutCache.get(name);
 }
 
 /** LUT index of v: clamped to ±vmax, 0 maps to the centre. */

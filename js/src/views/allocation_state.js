@@ -1,17 +1,9 @@
 // Traits of AllocationView → what its panels draw, for the current sample. Decoding is no-copy
 // and memoised on the trait objects, so a click (method/feature) re-slices nothing.
 import { decode } from "../lib/codec.js";
+import { memo } from "../lib/memo.js";
 import { stackAll, extent } from "../lib/stacking.js";
 import { subsetOrder } from "../lib/allocation.js";
-
-function memo(fn) {
-  let args = null, last;
-  return (...a) => {
-    if (args && a.length === args.length && a.every((x, k) => x === args[k])) return last;
-    args = a;
-    return (last = fn(...a));
-  };
-}
 
 export function createAllocationState(model) {
   const dec = new Map();

@@ -2,21 +2,12 @@
 // Decoding is no-copy and each derived value is memoised on the identity of its inputs, so a
 // click that only changes `selected` costs no re-sort and no re-cluster. In the global view
 // `m` is the global matrix and the sample-only values (φ, inputs, baselines) are null.
+import { memo } from "../lib/memo.js";
 import { decode, batchSize, matrixSlice, rowSlice } from "../lib/codec.js";
 import { featureScores, makeOrder } from "../lib/order.js";
 import { visibleFeatures } from "../lib/topk.js";
 import { resolveVmax, isNonNegative } from "../lib/colorscale.js";
 import { resolveView, globalSlice, featureCount, canToggle } from "../lib/global.js";
-
-/** Memoise fn on the identity (===) of its arguments; keeps only the last call. */
-function memo(fn) {
-  let lastArgs = null, last;
-  return (...args) => {
-    if (lastArgs && args.length === lastArgs.length && args.every((a, k) => a === lastArgs[k])) return last;
-    lastArgs = args;
-    return (last = fn(...args));
-  };
-}
 
 export function createState(model) {
   const ui = { query: "" };
