@@ -15,15 +15,10 @@ Chromium: $CHROMIUM or /usr/bin/chromium. Not a test: it prints figures.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +27,8 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import taylor_widgets as tw  # noqa: E402
+from tests.browser._hosts import CHROMIUM, CHROMIUM_ARGS, jupyter_server, run_first_cell  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HASH_JS = """() => { const c = document.querySelector('[data-testid=tw-heatmap]');
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let h = 0;
   for (let k = 0; k < d.length; k += 4) h = (h * 31 + d[k] * 7 + d[k+1] * 3 + d[k+2]) >>> 0; return h; }"""
@@ -73,12 +66,6 @@ def bench_matrix(browser, d, repeats):
     print(f"{d}×{d} matrix, click → next frame (redraw): {summary(clicks)}")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 CELL = """import torch, taylor_widgets as tw
 torch.set_num_threads(1)
 torch.manual_seed(0)
@@ -108,39 +95,10 @@ def bench_python_recompute(repeats):
 
 
 def bench_roundtrip(browser, repeats):
-    root = Path(tempfile.mkdtemp())
-    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c", "metadata": {}, "outputs": [], "source": CELL}],
-          "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-          "nbformat": 4, "nbformat_minor": 5}
-    (root / "bench.ipynb").write_text(json.dumps(nb))
-    port = free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".c"), "JUPYTER_RUNTIME_DIR": str(root / ".r"),
-           "JUPYTERLAB_SETTINGS_DIR": str(root / ".s"), "JUPYTERLAB_WORKSPACES_DIR": str(root / ".w"), "OMP_NUM_THREADS": "1"}
-    log = open(root / "server.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.token=",
-                             "--ServerApp.password=", f"--port={port}", "--port-retries=0", "--ip=127.0.0.1",
-                             f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.extension_manager=readonly"],
-                            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/api/status", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with jupyter_server(Path(tempfile.mkdtemp()), "bench.ipynb", CELL) as base:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(base + "/lab/tree/bench.ipynb")
-        editor = page.locator(".jp-Cell .cm-content").first
-        editor.wait_for(timeout=60_000)
-        for _ in range(6):
-            editor.click()
-            page.keyboard.press("Control+Enter")
-            try:
-                page.wait_for_function("() => /\\[[*0-9]+\\]/.test(document.querySelector('.jp-InputPrompt').innerText)", timeout=10_000)
-                break
-            except Exception:  # noqa: BLE001 - the kernel was not connected yet: run again
-                continue
+        run_first_cell(page)
         page.locator("[data-testid=tw-heatmap]").wait_for(timeout=120_000)
         page.wait_for_function("() => document.querySelector('[data-testid=tw-status]')?.dataset.state !== 'computing'")
         times = []
@@ -156,10 +114,6 @@ def bench_roundtrip(browser, repeats):
         page.close()
         print(f"d=32 MLP, baseline edit → redrawn heatmap (JupyterLab, live kernel): {summary(times)}"
               f"  [number-field edit: sent at once, no debounce]")
-    finally:
-        proc.terminate()
-        proc.wait(15)
-        log.close()
 
 
 def main():
@@ -172,7 +126,7 @@ def main():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             bench_matrix(browser, args.d, args.repeats)
             bench_python_recompute(args.repeats)

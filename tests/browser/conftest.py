@@ -6,19 +6,15 @@ needs ipyvuetify, which these widgets do not use, so `solara_test` runs without 
 """
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 import torch
 
+from tests.browser._hosts import CHROMIUM, CHROMIUM_ARGS, free_port
+
 torch.set_num_threads(1)
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 STATIC = Path(__file__).resolve().parents[2] / "taylor_widgets" / "static"
 
 
@@ -45,12 +41,6 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1200, "height": 900}}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
