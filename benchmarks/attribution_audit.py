@@ -89,7 +89,7 @@ def main():
     print("Where the mass goes (worst over inputs): P2/P3 leak = effect mass given to non-members")
     print("| method | " + " | ".join(f"{m} P2 leak | {m} P3 leak" for m in results) + " |")
     print("|---|" + "---|---|" * len(results))
-    for name in tw.core.attribution_methods.METHODS:
+    for name in tw.core.taylor.attribution_methods.METHODS:
         cells = []
         for r in results.values():
             a = r.methods.get(name)

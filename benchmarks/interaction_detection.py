@@ -38,8 +38,8 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import taylor_widgets as tw  # noqa: E402
-from taylor_widgets.core import _sets  # noqa: E402
-from taylor_widgets.core.synthetic import FUNCTIONS, candidate_labels, roc_auc  # noqa: E402
+from taylor_widgets.core.higher_order import sets as _sets  # noqa: E402
+from taylor_widgets.datasets.synthetic import FUNCTIONS, candidate_labels, roc_auc  # noqa: E402
 
 METHODS = ["CD-rep", "CD-global", "NID", "NID-min", "IH", "EH", "true-f"]
 SIZES = {  # n per split, max epochs, patience, eval points for CD, IH/EH points, EH draws

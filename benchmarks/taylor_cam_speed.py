@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import taylor_widgets as tw  # noqa: E402
-from taylor_widgets.core._cam_hooks import LayerTap  # noqa: E402  (the same hook, so both see one function)
+from taylor_widgets.core.cam.hooks import LayerTap  # noqa: E402  (the same hook, so both see one function)
 
 
 def reference_tc(model, x, target: int) -> torch.Tensor:

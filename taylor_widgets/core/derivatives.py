@@ -76,6 +76,17 @@ def directional_derivative(f: ScalarFn, z: torch.Tensor, vs: torch.Tensor, *args
     return level(k - 1)(z)
 
 
+def batched_outputs(model, target_fn, z: torch.Tensor, sel: torch.Tensor, feature_shape, chunk: int = 4096) -> torch.Tensor:
+    """f(z) for flat points z (N, D) with their target rows sel (N, ·) → (N,), without a graph."""
+    onehot = getattr(target_fn, "onehot", None)
+    outs = []
+    with torch.no_grad():
+        for s in range(0, z.shape[0], chunk):
+            out = model(z[s : s + chunk].reshape(-1, *feature_shape))
+            outs.append((out * sel[s : s + chunk]).sum(-1) if onehot is not None else target_fn(out))
+    return torch.cat(outs)
+
+
 def chunk_size(per_item_bytes: float, requested: int | None = None, budget: int = CHUNK_BYTES) -> int:
     """Items per vmapped chunk so that one chunk stays near `budget` bytes."""
     if requested is not None:

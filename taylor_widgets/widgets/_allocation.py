@@ -3,7 +3,7 @@
 Every argument and every user-state trait of the view goes through a function here, so a bad
 value gets the same ValueError/TypeError (naming the argument) from the constructor, a later
 Python assignment or the front end. The bar segments are computed here, from the allocation
-matrix E_{i,S} of each method (core/audit.py): for player i the effects split into four kinds,
+matrix E_{i,S} of each method (core/taylor/audit.py): for player i the effects split into four kinds,
 
     own          E_{i,{i}}                     its own independent effect
     interaction  Σ_{S∋i, |S|≥2} E_{i,S}         its shares of interaction effects it is part of
@@ -19,7 +19,7 @@ from numbers import Real
 
 import numpy as np
 
-from ..core.audit import AuditResult
+from ..core import AuditResult
 from . import _checks as chk
 from ._serialize import as_float32
 

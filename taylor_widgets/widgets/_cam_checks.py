@@ -11,7 +11,7 @@ from numbers import Real
 
 import numpy as np
 
-from ..core.cam import GradCAMResult, TaylorCAMResult
+from ..core import GradCAMResult, TaylorCAMResult
 from ._checks import check_choice, check_int, check_strings  # noqa: F401  (choice, int re-exported for cam_viewer)
 from ._serialize import as_float32
 

@@ -11,8 +11,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ..core.cross_derivatives import CrossDerivatives
-from ..core.results import PathResult
+from ..core import CrossDerivatives
+from ..core import PathResult
 from ._serialize import as_float32
 
 ORDERS = ("given", "attribution", "cluster")

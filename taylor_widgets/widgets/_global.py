@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.cross_derivatives import CrossDerivatives, GlobalInteractions
-from ..core.nid import NIDResult
+from ..core import CrossDerivatives, GlobalInteractions
+from ..core import NIDResult
 from ._checks import check_names
 from ._serialize import as_float32
 

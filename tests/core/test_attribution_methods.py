@@ -5,9 +5,9 @@ import pytest
 import torch
 from torch import nn
 
-from taylor_widgets.core import attribution_methods as am
-from taylor_widgets.core._layerwise import deep_taylor, deeplift
-from taylor_widgets.core.harsanyi import patch_groups
+from taylor_widgets.core.taylor import attribution_methods as am
+from taylor_widgets.core.taylor.layerwise import deep_taylor, deeplift
+from taylor_widgets.core.taylor.harsanyi import patch_groups
 
 from _models import Prod
 
@@ -116,7 +116,7 @@ def test_grad_cam_by_hand_and_grouped(cnn):
 def test_expected_methods_are_the_pairwise_methods_averaged(cnn):
     from captum.attr import DeepLiftShap
 
-    from taylor_widgets.core.audit import attribution_audit
+    from taylor_widgets.core.taylor.audit import attribution_audit
 
     torch.manual_seed(3)
     x, bg = torch.randn(2, 1, 4, 4, dtype=torch.float64), torch.randn(3, 1, 4, 4, dtype=torch.float64)

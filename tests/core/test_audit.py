@@ -3,7 +3,7 @@ import pytest
 import torch
 from torch import nn
 
-from taylor_widgets.core.audit import attribution_audit, verdict_table
+from taylor_widgets.core.taylor.audit import attribution_audit, verdict_table
 
 from _models import Prod, TaylorPoly as Poly
 

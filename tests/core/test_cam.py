@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from taylor_widgets.core.cam import grad_cam, taylor_cam
+from taylor_widgets.core.cam.methods import grad_cam, taylor_cam
 
 K, H, W = 2, 2, 3  # a 2-channel 2×3 activation: N = 6 cells, D = 12
 

@@ -6,8 +6,8 @@ import torch
 from torch import nn
 
 import taylor_widgets as tw
-from taylor_widgets.core import _sets
-from taylor_widgets.core.cross_derivatives import cross_derivatives, global_interactions
+from taylor_widgets.core.higher_order import sets as _sets
+from taylor_widgets.core.higher_order.cross_derivatives import cross_derivatives, global_interactions
 
 from _models import smooth_mlp
 

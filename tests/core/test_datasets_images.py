@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import torch
 
-from taylor_widgets.core.datasets_images import (
+from taylor_widgets.datasets.images import (
     CLEVR_ANSWERS, CLEVR_COLORS, QUESTION_SIZE, _RGB, sort_of_clevr, yield_or_go,
 )
-from taylor_widgets.core.image_models import RelationNet, YieldOrGoCNN, train_yield_or_go
+from taylor_widgets.datasets.image_models import RelationNet, YieldOrGoCNN, train_yield_or_go
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from taylor_widgets.core.harsanyi import harsanyi, mobius, patch_groups, subset_bits, taylor_effects, zeta
+from taylor_widgets.core.taylor.harsanyi import harsanyi, mobius, patch_groups, subset_bits, taylor_effects, zeta
 
 from _models import TaylorPoly as Poly
 

@@ -121,7 +121,7 @@ def test_bad_arguments(kwargs, exc, match):
 
 
 def test_pairwise_chunking_matches_the_direct_sum():
-    from taylor_widgets.core.nid import _pairwise
+    from taylor_widgets.core.higher_order.nid import _pairwise
 
     g = torch.Generator().manual_seed(0)
     W1, z = torch.rand(7, 5, generator=g, dtype=torch.float64), torch.rand(7, generator=g, dtype=torch.float64)

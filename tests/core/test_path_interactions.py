@@ -4,7 +4,7 @@ import torch
 from torch import nn
 
 import taylor_widgets as tw
-from taylor_widgets.core import _path_setup
+from taylor_widgets.core.paths import setup as _path_setup
 from _models import smooth_mlp
 
 

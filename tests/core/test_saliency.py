@@ -3,7 +3,7 @@ import pytest
 import torch
 from torch import nn
 
-from taylor_widgets.core.saliency import _closed_form_hessian, _setup, cafo, caso, hessian_rank_diagnostic
+from taylor_widgets.core.saliency.caso import _closed_form_hessian, _setup, cafo, caso, hessian_rank_diagnostic
 
 
 @pytest.fixture

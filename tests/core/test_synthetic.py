@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from taylor_widgets.core.synthetic import FUNCTIONS, candidate_labels, roc_auc, tsang_function
+from taylor_widgets.datasets.synthetic import FUNCTIONS, candidate_labels, roc_auc, tsang_function
 
 
 def _pairs_of(sets):

@@ -49,7 +49,7 @@ export function received(E, I, i, n, eps = 1e-6) {
 
 /**
  * ✓/✗ per principle for method mark `mk` on sample b: P2 and P3 are judged on the larger of
- * their leak and amount errors, as in core/audit.py.
+ * their leak and amount errors, as in core/taylor/audit.py.
  */
 export function principleMarks(mk, b, tol) {
   const at = (key) => (mk && Array.isArray(mk[key]) && mk[key].length > b ? +mk[key][b] : NaN);

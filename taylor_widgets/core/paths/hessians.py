@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import torch
 
-from . import _inputs as inp
-from . import quadrature as quad
-from ._path_engine import deterministic_points, hessian_terms
-from ._path_setup import (
+from .. import inputs as inp
+from .. import quadrature as quad
+from .engine import deterministic_points, hessian_terms
+from .setup import (
     adaptive_schedule, baseline_outputs, expected_points, fixed_baseline_outputs, group_cols, make_result,
     prepare, still_failing, warn_unconverged,
 )

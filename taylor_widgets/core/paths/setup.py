@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import torch
 
-from . import _inputs as inp
-from . import derivatives as dv
-from ._path_engine import Points, batched_outputs
+from .. import inputs as inp
+from .. import derivatives as dv
+from .engine import Points
+from ..derivatives import batched_outputs
 from .results import PathResult
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import torch
 
-from . import derivatives as dv
+from .. import derivatives as dv
 
 
 @dataclass
@@ -87,14 +87,3 @@ def _accumulate(out, one, x, sel, pts: Points, size: int) -> None:
         own = pts.owner[idx]
         vals = torch.func.vmap(one)(x[own], pts.baseline[idx], pts.gamma[idx], pts.w_grad[idx], sel[own])
         out.index_add_(0, own, vals)
-
-
-def batched_outputs(model, target_fn, z: torch.Tensor, sel: torch.Tensor, feature_shape, chunk: int = 4096) -> torch.Tensor:
-    """f(z) for flat points z (N, D) with their target rows sel (N, ·) → (N,), without a graph."""
-    onehot = getattr(target_fn, "onehot", None)
-    outs = []
-    with torch.no_grad():
-        for s in range(0, z.shape[0], chunk):
-            out = model(z[s : s + chunk].reshape(-1, *feature_shape))
-            outs.append((out * sel[s : s + chunk]).sum(-1) if onehot is not None else target_fn(out))
-    return torch.cat(outs)

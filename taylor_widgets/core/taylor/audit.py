@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import torch
 
-from . import _inputs as inp
+from .. import inputs as inp
 from .attribution_methods import METHODS, Probe
 from .harsanyi import HarsanyiResult, as_groups, masked_values, mobius, subset_bits, zeta
 

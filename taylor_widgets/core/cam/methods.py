@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from . import _inputs as inp
-from . import derivatives as dv
-from ._cam_hooks import Grid, LayerTap, make_grid, resolve_layer
+from .. import inputs as inp
+from .. import derivatives as dv
+from .hooks import Grid, LayerTap, make_grid, resolve_layer
 
 
 @dataclass

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 import torch
 from torch.func import vmap
 
-from . import _inputs as inp
-from . import _sets
-from . import derivatives as dv
-from ._path_setup import prepare
+from .. import inputs as inp
+from . import sets as _sets
+from .. import derivatives as dv
+from ..paths.setup import prepare
 
 AGGREGATES = ("mean_abs", "mean_square", "representative")
 #: Rough activation floats per nested tangent, used only to size chunks.

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from . import _inputs as inp
-from . import _sets
+from .. import inputs as inp
+from . import sets as _sets
 
 #: Elementwise activations that keep "Linear → activation → Linear" an MLP for NID.
 _ACTIVATIONS = (nn.ReLU, nn.Softplus, nn.Tanh, nn.Sigmoid, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU,

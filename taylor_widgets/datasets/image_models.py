@@ -13,7 +13,7 @@ import time
 import torch
 from torch import nn
 
-from .datasets_images import QUESTION_SIZE, sort_of_clevr, yield_or_go
+from .images import QUESTION_SIZE, sort_of_clevr, yield_or_go
 
 
 class YieldOrGoCNN(nn.Module):

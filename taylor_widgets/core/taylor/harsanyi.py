@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import torch
 
-from . import _inputs as inp
-from ._path_engine import batched_outputs
+from .. import inputs as inp
+from ..derivatives import batched_outputs
 
 #: 2^16 masked evaluations per input is the most we do exactly.
 MAX_PLAYERS = 16

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from . import quadrature as quad
-from ._layerwise import deep_taylor as _deep_taylor
-from ._layerwise import deeplift as _deeplift
-from .path_attributions import integrated_gradients as _ig
+from .. import quadrature as quad
+from .layerwise import deep_taylor as _deep_taylor
+from .layerwise import deeplift as _deeplift
+from ..paths.gradients import integrated_gradients as _ig
 
 
 @dataclass

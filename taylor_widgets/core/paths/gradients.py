@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import torch
 
-from . import quadrature as quad
-from ._path_engine import deterministic_points, gradient_term
-from ._path_setup import (
+from .. import quadrature as quad
+from .engine import deterministic_points, gradient_term
+from .setup import (
     adaptive_schedule, baseline_outputs, expected_points, fixed_baseline_outputs, group_cols, make_result,
     prepare, still_failing, warn_unconverged,
 )
-from ._inputs import as_baseline
+from ..inputs import as_baseline
 
 
 def integrated_gradients(

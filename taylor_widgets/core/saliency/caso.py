@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import torch
 from torch.func import jacrev, vmap
 
-from . import _inputs as inp
-from . import derivatives as dv
+from .. import inputs as inp
+from .. import derivatives as dv
 
 
 @dataclass
