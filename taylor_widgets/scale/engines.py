@@ -5,27 +5,24 @@ store; only who computes which chunk differs. Ray is imported only by the Ray en
 """
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 
-from .job import ChunkError, Job, find_cause
-from .sources import RaySource
+from .job import ChunkError, Job
+from .sources import RaySource, in_order
 from .store import Store
 
-_INDEX, _CHUNK = "__tw_index", "__tw_chunk"
+_INDEX = "__tw_index"
 
 
 def run_local(job: Job, model, store: Store, todo: list[int], bar) -> None:
     """Chunks in order, one at a time: peak memory is one chunk, whatever the data's length."""
-    with _ray_order(job.source):
-        for k, rows in job.source.chunks(job.chunk, todo):
-            store.write_chunk(k, job.compute(model, k, rows))
-            bar.update(rows.shape[0])
+    for k, rows in job.source.chunks(job.chunk, todo):
+        store.write_chunk(k, job.compute(model, k, rows))
+        bar.update(rows.shape[0])
 
 
 def run_ray(job: Job, todo: list[int], bar, workers: int | None) -> None:
-    """The unfinished chunks through Ray Data `map_batches` (or `map_groups`) on an actor pool.
+    """The unfinished chunks through Ray Data `map_batches` on an actor pool.
 
     Each actor builds the model once (from the pickled model or `model_factory`), takes one GPU
     when the cluster has GPUs, reads its own chunks and writes them into the shared store.
@@ -42,28 +39,28 @@ def run_ray(job: Job, todo: list[int], bar, workers: int | None) -> None:
     saved = ctx.enable_progress_bars
     ctx.enable_progress_bars = False
     try:
-        with _ray_order(job.source):
+        with in_order(job.source):
             out = _pipeline(ray, job, todo, n, per_actor)
             for row in out.iter_rows():
+                if row["error"]:
+                    _raise(row)
                 bar.update(int(row["examples"]))
-    except Exception as e:
-        cause = find_cause(e, (ChunkError, ValueError))
-        if cause is not None and cause is not e:
-            raise cause.with_traceback(None) from e
-        raise
     finally:
         ctx.enable_progress_bars = saved
 
 
 def _pipeline(ray, job: Job, todo, n, per_actor):
     if isinstance(job.source, RaySource):
+        # Number the rows, then cut them into blocks of exactly one chunk (in order), so each
+        # batch an actor receives is one whole chunk and no two actors ever share a chunk. This
+        # is materialized first (Ray spills to disk past memory): reading while the actors hold
+        # every CPU would leave the read tasks waiting forever for a CPU.
         want = np.zeros(-(-job.source.n // job.chunk), dtype=bool)
         want[todo] = True
-        chunk = job.chunk
         ds = job.source.ds.zip(ray.data.range(job.source.n).rename_columns({"id": _INDEX}))
-        ds = ds.map_batches(lambda b: _tag_chunks(b, chunk, want), batch_format="numpy")
-        return ds.groupby(_CHUNK).map_groups(
-            _GroupWorker, fn_constructor_kwargs={"job": job}, concurrency=n, batch_format="numpy", **per_actor)
+        ds = ds.repartition(target_num_rows_per_block=job.chunk, strict=True).materialize()
+        return ds.map_batches(_BlockWorker, fn_constructor_kwargs={"job": job, "want": want}, batch_size=job.chunk,
+                              concurrency=n, batch_format="numpy", **per_actor)
     if not job.source.random_access:
         raise ValueError("data: a DataLoader or IterableDataset is read in order by one process; with engine='ray' "
                          "pass arrays, Parquet, a map-style Dataset or a ray.data.Dataset")
@@ -72,10 +69,13 @@ def _pipeline(ray, job: Job, todo, n, per_actor):
                              batch_format="numpy", **per_actor)
 
 
-def _tag_chunks(batch: dict, chunk: int, want: np.ndarray) -> dict:
-    k = batch[_INDEX] // chunk
-    keep = want[k]
-    return {**{c: v[keep] for c, v in batch.items()}, _CHUNK: k[keep]}
+def _raise(row: dict):
+    """Re-raise, in the driver, the error an actor reported for one chunk (Ray would wrap it as text)."""
+    remote = RuntimeError(f"on the Ray actor:\n{row['trace']}")
+    if row["error"] == "data":
+        raise ValueError(row["message"]) from remote
+    a, b = (int(v) for v in row["rows"])
+    raise ChunkError(row["message"], int(row["chunk"]), (a, b)) from remote
 
 
 class _Actor:
@@ -89,8 +89,14 @@ class _Actor:
         self.store = Store(job.store_path, "r+")
 
     def _write(self, k: int, rows: np.ndarray) -> dict:
-        self.store.write_chunk(k, self.job.compute(self.model, k, rows))
-        return {"chunk": np.array([k]), "examples": np.array([rows.shape[0]])}
+        """Explain and store chunk k; a failure comes back as a row that the driver raises."""
+        try:
+            self.store.write_chunk(k, self.job.compute(self.model, k, rows))
+        except ChunkError as e:
+            return _row(k, 0, "chunk", str(e), e.rows)
+        except ValueError as e:  # bad data in this chunk (check_rows)
+            return _row(k, 0, "data", str(e), self.job.rows(k))
+        return _row(k, rows.shape[0])
 
 
 class _ChunkWorker(_Actor):
@@ -101,28 +107,32 @@ class _ChunkWorker(_Actor):
         return self._write(k, self.job.source.read(*self.job.rows(k)))
 
 
-class _GroupWorker(_Actor):
-    """map_groups over a ray.data.Dataset grouped by chunk: rows arrive in any order."""
+class _BlockWorker(_Actor):
+    """map_batches over a numbered ray.data.Dataset cut into one-chunk blocks."""
+
+    def __init__(self, job: Job, want: np.ndarray):
+        super().__init__(job)
+        self.want = want
 
     def __call__(self, batch: dict) -> dict:
-        order = np.argsort(batch[_INDEX], kind="stable")
-        rows = self.job.source.to_array({c: v[order] for c, v in batch.items()})
-        return self._write(int(batch[_CHUNK][0]), rows)
+        index = batch[_INDEX]
+        k = int(index[0]) // self.job.chunk
+        a, b = self.job.rows(k)
+        if not np.array_equal(index, np.arange(a, b)):  # never seen; refuse rather than mix chunks
+            raise RuntimeError(f"Ray Data delivered rows {int(index[0])}..{int(index[-1])}, not exactly chunk {k} "
+                               f"(rows {a}..{b - 1})")
+        if not self.want[k]:
+            return _row(k, 0)
+        return self._write(k, self.job.source.to_array(batch))
 
 
-@contextlib.contextmanager
-def _ray_order(source):
-    """Keep a ray.data.Dataset's rows in order while it is read (its order numbers the examples)."""
-    if not isinstance(source, RaySource):
-        yield
-        return
-    ctx = _ray().data.DataContext.get_current()
-    saved = ctx.execution_options.preserve_order
-    ctx.execution_options.preserve_order = True
-    try:
-        yield
-    finally:
-        ctx.execution_options.preserve_order = saved
+def _row(k: int, examples: int, error: str = "", message: str = "", rows=(0, 0)) -> dict:
+    """One output row of an actor: the chunk, its examples, and an error ("", "chunk" or "data")."""
+    import traceback
+
+    trace = traceback.format_exc() if error else ""
+    return {"chunk": np.array([k]), "examples": np.array([examples]), "error": np.array([error]),
+            "message": np.array([message]), "trace": np.array([trace]), "rows": np.array([rows])}
 
 
 def _ray():

@@ -13,7 +13,7 @@ from .engines import run_local, run_ray
 from .fingerprint import canonical, model_fingerprint
 from .job import Job, progress_bar
 from .reader import Explanations
-from .sources import as_source, check_rows
+from .sources import as_source, check_rows, to_tensor
 from .store import FORMAT, Store, StoreError, check_writable, open_for_run, read_meta
 
 #: A chunk's arrays stay near this many bytes by default (and at most MAX_CHUNK examples).
@@ -62,7 +62,7 @@ def explain_dataset(
     kwargs = _tensor_kwargs(kwargs, dtype)
     first = src.read(0, 1)
     check_rows(first, src.feature_shape, 0)
-    lay = _probe(m, built, kwargs, _as_tensor(first, dtype))
+    lay = _probe(m, built, kwargs, to_tensor(first, dtype))
     names = _feature_names(kwargs, src, lay)
     chunk = _chunk_size(batch_size, path, overwrite)
     job = Job(method, kwargs, seed, src, 1, src.feature_shape, lay, str(path), model, model_factory, dtype)
@@ -128,15 +128,8 @@ def _tensor_kwargs(kwargs: dict, dtype) -> dict:
         v = out.get(key)
         if v is not None and not isinstance(v, (torch.Tensor, numbers.Real)):
             src = as_source(v)
-            out[key] = _as_tensor(src.read(0, src.n), dtype, key)
+            out[key] = to_tensor(src.read(0, src.n), dtype, key)
     return out
-
-
-def _as_tensor(rows: np.ndarray, dtype, name: str = "data") -> torch.Tensor:
-    t = torch.as_tensor(np.ascontiguousarray(rows))
-    if not t.is_floating_point():
-        raise TypeError(f"{name}: expected floating-point values, got dtype {t.dtype}")
-    return t.to(dtype) if dtype is not None else t
 
 
 def _probe(m, model, kwargs, x0: torch.Tensor) -> dict:
@@ -176,7 +169,7 @@ def _check_same_data(st: Store, job: Job) -> None:
     if "inputs" not in st.group:
         return
     a, b = st.rows(0)
-    fresh = _as_tensor(job.source.read(a, b), job.dtype).numpy()
+    fresh = to_tensor(job.source.read(a, b), job.dtype).numpy()
     if not np.array_equal(st.group["inputs"][a:b], fresh):
         raise StoreError(f"store: {str(st.path)!r} was written from other data (the stored inputs of rows {a}..{b - 1} "
                          "differ from data's); pass overwrite=True to replace it, or choose another path")

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from . import methods
-from .sources import Source, check_rows
+from .sources import Source, check_rows, to_tensor
 
 
 class ChunkError(RuntimeError):
@@ -56,9 +56,7 @@ class Job:
             raise ValueError(f"data: chunk {k} should hold rows {a}..{b - 1} but {rows.shape[0]} rows came; "
                              "did the data change length while it was read?")
         check_rows(rows, self.feature_shape, a)
-        x = torch.as_tensor(np.ascontiguousarray(rows))
-        if self.dtype is not None:
-            x = x.to(self.dtype)
+        x = to_tensor(rows, self.dtype)
         m = methods.get(self.method)
         try:
             out = methods.explain_chunk(m, model, x, a, self.seed, self.kwargs)
@@ -69,21 +67,6 @@ class Job:
         arrays = {name: t.detach().cpu().numpy() for name, t in out.items()}
         arrays["strongest"], arrays["strongest_value"] = methods.strongest(arrays["values"], self.layout)
         return arrays
-
-
-def find_cause(exc: BaseException, types) -> BaseException | None:
-    """The first exception of `types` in exc's chain (causes, contexts, Ray's wrapped `cause`)."""
-    seen = set()
-    stack = [exc]
-    while stack:
-        e = stack.pop()
-        if e is None or id(e) in seen:
-            continue
-        seen.add(id(e))
-        if isinstance(e, types):
-            return e
-        stack.extend([getattr(e, "cause", None), e.__cause__, e.__context__])
-    return None
 
 
 def progress_bar(enabled: bool, total: int, initial: int, desc: str):

@@ -112,8 +112,9 @@ def explain_chunk(m: Method, model, x: torch.Tensor, first: int, seed: int, kwar
         if m.family == "taylor_cam":
             out.update(directed=r.directed, attributions=r.strength, partner_cells=r.partner_cells,
                        top_cells=torch.tensor([[(i, j) for i, j, _ in p] for p in r.top_pairs]).reshape(len(x), -1, 2))
-    if r.target is not None:
-        out["targets"] = r.target
+    target = r.target if m.family in ("path", "cross") else gc.target
+    if target is not None:
+        out["targets"] = target
     return out
 
 

@@ -8,6 +8,7 @@ Every source is picklable, so Ray actors can read their own chunks.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -180,19 +181,42 @@ class RaySource(Source):
         self.columns = names if tensor_col else _numeric_columns(schema, columns)
         self.tensor_column = names[0] if tensor_col else None
         self.n = ds.count()
-        first = self.to_array(next(iter(ds.limit(1).iter_batches(batch_size=1, batch_format="numpy"))))
-        self.feature_shape = tuple(first.shape[1:]) if self.n else ()
+        self.feature_shape = tuple(self.read(0, 1).shape[1:]) if self.n else ()
 
     def to_array(self, batch: dict) -> np.ndarray:
         if self.tensor_column is not None:
             return np.asarray(batch[self.tensor_column])
         return np.stack([np.asarray(batch[c]) for c in self.columns], axis=1)
 
+    def read(self, a, b):
+        with in_order(self):
+            parts = [self.to_array(batch) for batch in
+                     self.ds.limit(b).iter_batches(batch_size=b, batch_format="numpy")]
+        return np.concatenate(parts)[a:b]
+
     def chunks(self, size, todo):
         want = set(todo)
-        for k, batch in enumerate(self.ds.iter_batches(batch_size=size, batch_format="numpy")):
-            if k in want:
-                yield k, self.to_array(batch)
+        with in_order(self):
+            for k, batch in enumerate(self.ds.iter_batches(batch_size=size, batch_format="numpy")):
+                if k in want:
+                    yield k, self.to_array(batch)
+
+
+@contextlib.contextmanager
+def in_order(source):
+    """Keep a ray.data.Dataset's rows in order while it is read (its order numbers the examples)."""
+    if not isinstance(source, RaySource):
+        yield
+        return
+    import ray.data
+
+    ctx = ray.data.DataContext.get_current()
+    saved = ctx.execution_options.preserve_order
+    ctx.execution_options.preserve_order = True
+    try:
+        yield
+    finally:
+        ctx.execution_options.preserve_order = saved
 
 
 def as_source(data, columns=None) -> Source:
@@ -241,6 +265,14 @@ def check_rows(rows: np.ndarray, feature_shape, first: int) -> None:
         where = first + int(np.argwhere(bad.reshape(rows.shape[0], -1).any(1))[0, 0])
         raise ValueError(f"data: rows {first}..{last} contain {int(bad.sum())} NaN or Inf value(s), first at row "
                          f"{where}; explanations of non-finite inputs are meaningless")
+
+
+def to_tensor(rows: np.ndarray, dtype, name: str = "data") -> torch.Tensor:
+    """Rows as a tensor of the model's dtype (a copy when they are read-only, e.g. memory-mapped)."""
+    t = torch.from_numpy(np.require(rows, requirements=["C", "W"]))
+    if not t.is_floating_point():
+        raise TypeError(f"{name}: expected floating-point values, got dtype {t.dtype}")
+    return t.to(dtype) if dtype is not None else t
 
 
 def _features(item, name: str) -> np.ndarray:
