@@ -25,6 +25,14 @@ def open_explanations(store) -> "Explanations":
     return Explanations(Path(store))
 
 
+def _default_names(layout: dict) -> list[str]:
+    """x0, x1, ... for features; "cell r,c" for the cells of a CAM layer's (h, w) grid."""
+    if "grid" in layout:
+        w = layout["grid"][1]
+        return [f"cell {i // w},{i % w}" for i in range(int(np.prod(layout["grid"])))]
+    return [f"x{i}" for i in range(int(np.prod(layout["result_shape"])))]
+
+
 class Explanations:
     """A store's explanations, read on demand. `len()` is the number of examples N.
 
@@ -41,8 +49,7 @@ class Explanations:
         self.package_version, self.layout = meta["package_version"], meta["layout"]
         self.structure, self.rows = self.layout["structure"], self.layout["rows"]
         self.value_shape = tuple(self._st.group["values"].shape[1:])
-        n_feat = int(np.prod(self.layout["result_shape"]))
-        self.feature_names = meta["feature_names"] or [f"x{i}" for i in range(n_feat)]
+        self.feature_names = meta["feature_names"] or _default_names(self.layout)
         self._method = methods.get(self.method)
 
     def __len__(self) -> int:
@@ -134,8 +141,9 @@ class Explanations:
                         relative_completeness_error=np.abs(err) / np.maximum(np.abs(cols["prediction"] - fb),
                                                                              np.finfo(np.float64).tiny))
         pairs = g["strongest"][:][done]
-        cols.update(i=pairs[:, 0], j=pairs[:, 1], pair=[self._pair(int(a), int(b)) for a, b in pairs],
-                    value=g["strongest_value"][:][done])
+        uniq, inverse = np.unique(pairs, axis=0, return_inverse=True)  # label each distinct pair once
+        labels = np.array([self._pair(int(a), int(b)) for a, b in uniq], dtype=object)[inverse.reshape(-1)]
+        cols.update(i=pairs[:, 0], j=pairs[:, 1], pair=labels, value=g["strongest_value"][:][done])
         return pd.DataFrame(cols, index=pd.Index(idx, name="example"))
 
     def to_result(self, indices):

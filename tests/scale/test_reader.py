@@ -100,6 +100,7 @@ def test_taylor_cam_results_come_back_whole(tmp_path):
     np.testing.assert_allclose(r.grad_cam.upsampled.numpy(), ref.grad_cam.upsampled.numpy(), rtol=1e-5, atol=1e-7)
     assert [p[:2] for p in r.top_pairs[0]] == [p[:2] for p in ref.top_pairs[0]]
     tw.CAMViewer((imgs[[5, 1]] - imgs.min()) / (imgs.max() - imgs.min()), r)
+    assert ex.feature_names[:4] == ["cell 0,0", "cell 0,1", "cell 0,2", "cell 1,0"]  # the 3 × 3 grid
 
 
 def test_unfinished_examples_and_bad_indices(model, X, tmp_path):
