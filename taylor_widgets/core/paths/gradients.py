@@ -9,11 +9,12 @@ import torch
 
 from .. import quadrature as quad
 from .engine import deterministic_points, gradient_term
+from .. import draws
+from .. import options as opt
 from .setup import (
-    adaptive_schedule, baseline_outputs, expected_points, fixed_baseline_outputs, group_cols, make_result,
-    prepare, still_failing, warn_unconverged,
+    adaptive_schedule, baseline_outputs, check_steps, check_tol, expected_points, fixed_baseline_outputs, group_cols,
+    make_result, prepare, still_failing, warn_unconverged,
 )
-from ..inputs import as_baseline
 
 
 def integrated_gradients(
@@ -30,8 +31,9 @@ def integrated_gradients(
     (B, T). chunk_size: points per vmapped chunk (default: about 256 MiB of tangents).
     Returns a PathResult with values (B, *S).
     """
+    steps, tol, chunk_size = check_steps(steps, rule, "ig"), check_tol(tol), opt.optional_positive_int(chunk_size, "chunk_size")
     s = prepare(model, x, target, feature_names, embedding_axis)
-    xb = as_baseline(baseline, s.x.reshape(-1, *s.feature_shape)).reshape(s.x.shape)
+    xb = s.baseline(baseline)
     fb = fixed_baseline_outputs(s, xb)
     phi = None
     todo = torch.arange(s.x.shape[0], device=s.x.device)
@@ -58,6 +60,7 @@ def expected_gradients(
     Completeness holds in expectation: Σφ ≈ f(x) − E f(x'); `completeness_error` is measured
     against the mean f over the baselines actually drawn. samples: draws per input; seed fixes them.
     """
+    chunk_size, seed = opt.optional_positive_int(chunk_size, "chunk_size"), draws.check_seed(seed)
     s = prepare(model, x, target, feature_names, embedding_axis)
     pts = expected_points(s, data, samples, seed, draw_gamma=False)
     phi = gradient_term(s.f, s.x, s.sel, pts, chunk_size)

@@ -12,11 +12,13 @@ from __future__ import annotations
 import torch
 
 from .. import inputs as inp
+from .. import draws
+from .. import options as opt
 from .. import quadrature as quad
 from .engine import deterministic_points, hessian_terms
 from .setup import (
-    adaptive_schedule, baseline_outputs, expected_points, fixed_baseline_outputs, group_cols, make_result,
-    prepare, still_failing, warn_unconverged,
+    adaptive_schedule, baseline_outputs, check_steps, check_tol, expected_points, fixed_baseline_outputs, group_cols,
+    make_result, prepare, still_failing, warn_unconverged,
 )
 
 
@@ -37,8 +39,9 @@ def integrated_hessians(
     chunk (default: about 256 MiB of tangents; peak memory ≈ output + chunk_size × (rows+1)
     × (3D + activations) floats). max_bytes: refuse outputs larger than this (default 2 GiB).
     """
+    steps, tol, chunk_size = check_steps(steps, rule, "ih"), check_tol(tol), opt.optional_positive_int(chunk_size, "chunk_size")
     s = prepare(model, x, target, feature_names, embedding_axis)
-    xb = inp.as_baseline(baseline, s.x.reshape(-1, *s.feature_shape)).reshape(s.x.shape)
+    xb = s.baseline(baseline)
     fb = fixed_baseline_outputs(s, xb)
     rows, directions = _directions(s, rows, max_bytes)
     gamma = diag = total = None
@@ -68,6 +71,7 @@ def expected_hessians(
     and uses that one baseline for both integrals. Completeness holds in expectation:
     ΣΓ ≈ f(x) − E f(x'); `completeness_error` is against the baselines actually drawn.
     """
+    chunk_size, seed = opt.optional_positive_int(chunk_size, "chunk_size"), draws.check_seed(seed)
     s = prepare(model, x, target, feature_names, embedding_axis)
     pts = expected_points(s, data, samples, seed, draw_gamma=True)
     rows, directions = _directions(s, rows, max_bytes)
@@ -96,7 +100,7 @@ def _terms(s, pts, directions, rows, chunk_size, subset):
     own = slice(None) if subset is None else subset
     A, G, peak = hessian_terms(s.f, s.x[own], s.sel[own], pts, directions, chunk_size)
     if peak == 0.0 and bool((G != 0).any()):
-        inp.warn_if_piecewise_linear(s.model)
+        inp.warn_if_piecewise_linear(s.prepared.user_model)
     gamma, diag = group_cols(s, A), group_cols(s, G)
     if rows is None:
         gamma = gamma + torch.diag_embed(diag)
