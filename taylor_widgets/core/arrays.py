@@ -24,7 +24,10 @@ def is_pandas(value) -> bool:
 
 
 def to_tensor(value, name: str, device, dtype, *, align_to: list | None = None) -> tuple[torch.Tensor, list | None]:
-    """(tensor, labels): `value` as a floating tensor on `device`/`dtype` (None: keep its own, at least float32).
+    """(tensor, labels): `value` as a floating tensor on `device`/`dtype`.
+
+    dtype None (a model without parameters) keeps the value's floating dtype, at least float32;
+    numpy/pandas integers and bools become float64.
 
     Torch tensors must be floating already (integer tensors are token ids or labels, not
     features). Numpy arrays and pandas objects of numbers or bools are converted; complex,

@@ -117,11 +117,11 @@ def check_tol(tol) -> float:
     return opt.positive_real(tol, "tol")
 
 
-def check_steps(steps, rule, family: str) -> int | None:
+def check_steps(steps, rule, family: str, name: str = "steps") -> int | None:
     """Validate `steps` (None: adaptive default) and `rule` for IG ("ig") or IH ("ih") before any work."""
     rule = opt.choice(rule, "rule", ("gauss", "uniform"))
     return opt.optional_positive_int(
-        steps, "steps", maximum=MAX_STEPS[family, rule],
+        steps, name, maximum=MAX_STEPS[family, rule],
         hint="more nodes do not help: the default adapts until the completeness error is below tol",
     )
 

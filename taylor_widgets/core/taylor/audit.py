@@ -58,7 +58,7 @@ def attribution_audit(model, x, baseline=None, methods=None, groups=None, target
     error (their P1) that the Möbius transform amplifies in P3's amount error: raise ig_steps.
     """
     tol, chunk_rows = opt.non_negative_real(tol, "tol"), opt.positive_int(chunk_rows, "chunk_rows")
-    ig_steps = check_steps(ig_steps, "gauss", "ig")
+    ig_steps = opt.positive_int(check_steps(ig_steps, "gauss", "ig", "ig_steps"), "ig_steps")
     lrp_epsilon = opt.positive_real(lrp_epsilon, "lrp_epsilon")
     occlusion_window = _window(occlusion_window)
     if callable(target) and not isinstance(target, torch.Tensor):
