@@ -111,23 +111,25 @@ class Target:
             return cls(batch=B)
         if out.dim() != 2:
             raise ValueError(f"target: class indices need a (B, C) output, got shape {tuple(out.shape)}; pass a callable")
-        idx = _indices(target, B, out.device)
         C = out.shape[1]
-        if (idx < 0).any() or (idx >= C).any():
-            raise ValueError(f"target: indices must lie in [0, {C}), got {idx.tolist()}")
+        idx = _indices(target, B, C, out.device)
         return cls(idx, n_classes=C)
 
 
-def _indices(target, B: int, device) -> torch.Tensor:
-    """(B,) long class indices from an int, a tensor, a numpy array or a sequence."""
+def _indices(target, B: int, C: int, device) -> torch.Tensor:
+    """(B,) long class indices in [0, C) from an int, a tensor, a numpy array or a sequence."""
     if isinstance(target, (bool, np.bool_)) or isinstance(target, (str, bytes)):
         raise TypeError(f"target: expected None, an int, a (B,) integer tensor or a callable, got {type(target).__name__}")
     if isinstance(target, numbers.Integral):
+        if not 0 <= int(target) < C:
+            raise ValueError(f"target: indices must lie in [0, {C}), got {int(target)}")
         return torch.full((B,), int(target), dtype=torch.long, device=device)
     if isinstance(target, np.ndarray) or (isinstance(target, (list, tuple)) and target):
         arr = np.asarray(target)
         if arr.dtype.kind not in "iu":
             raise TypeError(f"target: expected integer class indices, got dtype {arr.dtype}")
+        if arr.size and (arr.min() < 0 or arr.max() >= C):
+            raise ValueError(f"target: indices must lie in [0, {C}), got {arr.reshape(-1).tolist()[:10]}")
         target = torch.from_numpy(arr.astype(np.int64))
     if not isinstance(target, torch.Tensor):
         raise TypeError(f"target: expected None, an int, a (B,) integer tensor or a callable, got {type(target).__name__}")
@@ -138,4 +140,6 @@ def _indices(target, B: int, device) -> torch.Tensor:
         idx = idx.expand(B).clone()
     if idx.numel() != B:
         raise ValueError(f"target: expected {B} indices (one per input), got {idx.numel()}")
+    if (idx < 0).any() or (idx >= C).any():
+        raise ValueError(f"target: indices must lie in [0, {C}), got {idx.tolist()}")
     return idx
