@@ -39,10 +39,10 @@ def to_tensor(value, name: str, device, dtype, *, align_to: list | None = None) 
     if isinstance(value, torch.Tensor):
         t = _checked_tensor(value, name)
     elif isinstance(value, np.ndarray):
-        t = torch.from_numpy(_checked_numpy(value, name))
+        t = torch.tensor(_checked_numpy(value, name))  # a copy: results never alias the user's array
     elif is_pandas(value):
         value, labels = _aligned(value, name, align_to)
-        t = torch.from_numpy(_pandas_numbers(value, name))
+        t = torch.tensor(_pandas_numbers(value, name))
     else:
         raise TypeError(
             f"{name}: expected a torch.Tensor, a numpy array or a pandas DataFrame/Series, got {type(value).__name__}"

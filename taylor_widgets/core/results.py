@@ -65,7 +65,7 @@ class Result:
         return self._frame(pd)
 
     def summary(self, n: int = 5) -> dict:
-        """{"method", "shapes", "top_interactions" (up to n, where defined), "completeness_error" (max |·|, where defined)}."""
+        """A small dict: method, shapes, and where defined top_interactions (up to n) and completeness_error (max |·|)."""
         out = {"method": self.method, "shapes": self.shapes()}
         top = self._top(n)
         if top is not None:

@@ -36,6 +36,7 @@ def grad_cam(model, x, layer, target=None, *, grid=None, cls_token=False) -> Gra
     x: (B, C, H, W). The layer's output is (B, K, h, w), or tokens (B, T, K) with `grid=(h, w)`
     (`cls_token=True` drops a leading CLS token). target: None (scalar model) | int | (B,) | callable.
     """
+    cls_token = opt.flag(cls_token, "cls_token")
     p, module, name = _prepare(model, x, layer, target)
     x, tgt = p.x, p.target
     tap = LayerTap(module, name)

@@ -124,7 +124,7 @@ def _unit_influence(weights: list[torch.Tensor], target) -> torch.Tensor:
         if target != "sum":
             raise ValueError(f"target: expected None, an int or 'sum', got {target!r}")
         return z.sum(0)
-    if isinstance(target, bool) or not isinstance(target, int):
+    if not opt.is_int(target):
         raise TypeError(f"target: expected None, an int or 'sum', got {type(target).__name__}")
     if not -n_out <= target < n_out:
         raise ValueError(f"target: output index {target} is out of range for {n_out} outputs")

@@ -31,7 +31,8 @@ def integrated_gradients(
     (B, T). chunk_size: points per vmapped chunk (default: about 256 MiB of tangents).
     Returns a PathResult with values (B, *S).
     """
-    steps, tol, chunk_size = check_steps(steps, rule, "ig"), check_tol(tol), opt.optional_positive_int(chunk_size, "chunk_size")
+    steps, tol = check_steps(steps, rule, "ig"), check_tol(tol)
+    chunk_size = opt.optional_positive_int(chunk_size, "chunk_size")
     s = prepare(model, x, target, feature_names, embedding_axis)
     xb = s.baseline(baseline)
     fb = fixed_baseline_outputs(s, xb)

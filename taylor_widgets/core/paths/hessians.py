@@ -39,7 +39,8 @@ def integrated_hessians(
     chunk (default: about 256 MiB of tangents; peak memory ≈ output + chunk_size × (rows+1)
     × (3D + activations) floats). max_bytes: refuse outputs larger than this (default 2 GiB).
     """
-    steps, tol, chunk_size = check_steps(steps, rule, "ih"), check_tol(tol), opt.optional_positive_int(chunk_size, "chunk_size")
+    steps, tol = check_steps(steps, rule, "ih"), check_tol(tol)
+    chunk_size = opt.optional_positive_int(chunk_size, "chunk_size")
     s = prepare(model, x, target, feature_names, embedding_axis)
     xb = s.baseline(baseline)
     fb = fixed_baseline_outputs(s, xb)

@@ -53,8 +53,7 @@ def _groups(feature_shape, axis, device, dtype):
     """Masks that sum over `axis` of the feature shape (e.g. the embedding axis of (T, E))."""
     if axis is None:
         return None, feature_shape
-    if isinstance(axis, bool) or not isinstance(axis, int):
-        raise TypeError(f"embedding_axis: expected an int axis of the feature shape, got {axis!r}")
+    axis = opt.integer(axis, "embedding_axis")
     if len(feature_shape) < 2:
         raise ValueError(
             f"embedding_axis: needs inputs of shape (B, T, E) or more, got feature shape {feature_shape}"

@@ -135,7 +135,7 @@ def _per_example(value, B, name, ref, default):
     """A float or (B,) tensor of non-negative values → (B,); None → default."""
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, (int, float, torch.Tensor)):
+    if not (opt.is_real(value) or isinstance(value, torch.Tensor)):
         raise TypeError(f"{name}: expected a float or a ({B},) tensor, got {type(value).__name__}")
     t = torch.as_tensor(value, dtype=ref.dtype, device=ref.device).reshape(-1)
     if t.numel() == 1:
