@@ -21,11 +21,14 @@ from .targets import Target
 
 __all__ = [
     "MAX_RESULT_BYTES", "Prepared", "Target", "as_baseline", "as_data", "as_feature_names", "as_input", "as_rows",
-    "check_model", "check_result_size", "device_dtype", "prepare", "warn_if_piecewise_linear",
+    "check_model", "check_result_size", "device_dtype", "model_device_dtype", "prepare", "warn_if_piecewise_linear",
 ]
 
 #: Default limit on the bytes of a dense interaction result before we refuse and point to rows.
 MAX_RESULT_BYTES = 2 * 1024**3
+
+#: The former name of `device_dtype`, kept for callers written before the boundary moved to models.py.
+model_device_dtype = device_dtype
 
 
 @dataclass
