@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import torch
 
-from .. import quadrature as quad
-from .engine import deterministic_points, gradient_term
 from .. import draws
 from .. import options as opt
+from .. import quadrature as quad
+from .engine import deterministic_points, gradient_term
 from .setup import (
     adaptive_schedule, baseline_outputs, check_steps, check_tol, expected_points, fixed_baseline_outputs, group_cols,
     make_result, prepare, still_failing, warn_unconverged,
@@ -59,7 +59,9 @@ def expected_gradients(
     """Expected Gradients: IG averaged over baselines drawn from `data` (N, *S), α ~ U(0, 1).
 
     Completeness holds in expectation: Σφ ≈ f(x) − E f(x'); `completeness_error` is measured
-    against the mean f over the baselines actually drawn. samples: draws per input; seed fixes them.
+    against the mean f over the baselines actually drawn. samples: draws per input. seed: an int
+    (each input's draws then depend on the seed and that input only, not on the batch), one int
+    per input, or None for fresh draws (core/draws.py).
     """
     chunk_size, seed = opt.optional_positive_int(chunk_size, "chunk_size"), draws.check_seed(seed)
     s = prepare(model, x, target, feature_names, embedding_axis)

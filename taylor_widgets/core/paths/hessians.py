@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import torch
 
-from .. import inputs as inp
 from .. import draws
+from .. import inputs as inp
 from .. import options as opt
 from .. import quadrature as quad
 from .engine import deterministic_points, hessian_terms
@@ -70,7 +70,9 @@ def expected_hessians(
 
     Each of the `samples` draws per input takes one baseline row and γ = αβ with α, β ~ U(0, 1),
     and uses that one baseline for both integrals. Completeness holds in expectation:
-    ΣΓ ≈ f(x) − E f(x'); `completeness_error` is against the baselines actually drawn.
+    ΣΓ ≈ f(x) − E f(x'); `completeness_error` is against the baselines actually drawn. seed: an
+    int (each input's draws then depend on the seed and that input only), one int per input, or
+    None (core/draws.py).
     """
     chunk_size, seed = opt.optional_positive_int(chunk_size, "chunk_size"), draws.check_seed(seed)
     s = prepare(model, x, target, feature_names, embedding_axis)
