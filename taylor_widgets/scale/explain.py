@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..core import inputs as inp
+from ..core.models import check_model, device_dtype
 from . import methods
 from .engines import run_local, run_ray
 from .fingerprint import canonical, model_fingerprint
@@ -57,8 +57,8 @@ def explain_dataset(
     if src.n == 0:
         raise ValueError("data: is empty; expected at least one row")
     built = model if model is not None else model_factory()
-    inp.check_model(built)
-    _, dtype = inp.model_device_dtype(built)
+    check_model(built)
+    _, dtype = device_dtype(built)
     kwargs = _tensor_kwargs(kwargs, dtype)
     first = src.read(0, 1)
     check_rows(first, src.feature_shape, 0)

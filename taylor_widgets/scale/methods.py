@@ -1,9 +1,9 @@
 """The methods explain_dataset runs, each as: check its keywords, explain one chunk into named
 per-example arrays, and rebuild the core result from those arrays.
 
-Expected Gradients and Hessians are called once per example with a seed derived from (seed,
-global example index), so an example's random baselines never depend on how the data was cut
-into chunks, on the engine or on the number of workers.
+Expected Gradients and Hessians get one seed per example, derived from (seed, global example
+index), through the core's per-input seeds: an example's random baselines never depend on how the
+data was cut into chunks, on the engine or on the number of workers.
 """
 from __future__ import annotations
 
@@ -90,10 +90,9 @@ def explain_chunk(m: Method, model, x: torch.Tensor, first: int, seed: int, kwar
     """Explain rows x (b, *S), the first being global example `first`: named (b, ...) arrays."""
     kw = dict(kwargs)
     if m.family == "path":
-        if m.expected:
-            bg = kw.pop("background")
-            parts = [m.fn(model, x[i : i + 1], bg, seed=example_seed(seed, first + i), **kw) for i in range(len(x))]
-            r = _stack(parts)
+        if m.expected:  # one generator per example, seeded by (seed, its index): core's per-input seeds
+            seeds = [example_seed(seed, first + i) for i in range(len(x))]
+            r = m.fn(model, x, kw.pop("background"), seed=seeds, **kw)
         else:
             r = m.fn(model, x, **kw)
         out = {"inputs": r.x, "values": r.values, "baselines": r.baseline, "outputs": r.output,
@@ -191,17 +190,6 @@ def rebuild(m: Method, a: dict[str, torch.Tensor], lay: dict, settings: dict, na
         pair_scores=TC, directed=a["directed"], top_pairs=top, partner_cells=cells, partner_maps=maps,
         strength=strength, strength_upsampled=_upsample(strength, size), grad_cam=gc, grid=(h, w),
         image_size=size, layer=lay["layer"], order=2, shift=settings.get("shift", "uniform"))
-
-
-def _stack(parts):
-    """Concatenate one-example PathResults along the batch."""
-    r = parts[0]
-    cat = lambda name: None if getattr(r, name) is None else torch.cat([getattr(p, name) for p in parts])  # noqa: E731
-    return core.PathResult(
-        values=cat("values"), method=r.method, x=cat("x"), baseline=cat("baseline"), target=cat("target"),
-        output=cat("output"), baseline_output=cat("baseline_output"), completeness_error=cat("completeness_error"),
-        rule=r.rule, feature_names=r.feature_names, rows=r.rows, attributions=cat("attributions"),
-        feature_shape=r.feature_shape)
 
 
 def _upsample(m: torch.Tensor, size) -> torch.Tensor:

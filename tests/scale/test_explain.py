@@ -41,13 +41,13 @@ def test_deterministic_methods_match_core(model, X, tmp_path, method, kwargs):
 
 @pytest.mark.parametrize("method", ["expected_gradients", "expected_hessians"])
 def test_expected_methods_draw_per_example_seeds(model, X, tmp_path, method):
-    """Example i's draws come from seed example_seed(seed, i): equal to a one-example core call."""
+    """Example i's draws come from the seed example_seed(seed, i): equal to a one-example core call."""
     bg = X[:40]
     ex = tw.explain_dataset(model, X[:30], method, tmp_path / "s", batch_size=8, seed=7, progress=False,
                             background=bg, samples=16)
     for i in (0, 9, 29):
         one = getattr(tw, method)(model, torch.from_numpy(X[i : i + 1]), torch.from_numpy(bg), samples=16,
-                                  seed=example_seed(7, i))
+                                  seed=[example_seed(7, i)])
         np.testing.assert_array_equal(ex.array("values")[i], one.values[0].numpy())
         np.testing.assert_array_equal(ex.array("baselines")[i], one.baseline[0].numpy())
     assert example_seed(7, 3) != example_seed(8, 3) and example_seed(7, 3) != example_seed(7, 4)
