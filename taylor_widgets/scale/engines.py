@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .job import ChunkError, Job
-from .sources import RaySource, in_order
+from .tables import RaySource, in_order
 from .store import Store
 
 _INDEX = "__tw_index"
