@@ -49,6 +49,13 @@ def run_ray(job: Job, todo: list[int], bar, workers: int | None) -> None:
         ctx.enable_progress_bars = saved
 
 
+def check_ray_source(source) -> None:
+    """Refuse, before any work, data that Ray actors cannot read chunk by chunk."""
+    if not (source.random_access or isinstance(source, RaySource)):
+        raise ValueError("data: a DataLoader or IterableDataset is read in order by one process; with engine='ray' "
+                         "pass arrays, Parquet, a map-style Dataset or a ray.data.Dataset")
+
+
 def _pipeline(ray, job: Job, todo, n, per_actor):
     if isinstance(job.source, RaySource):
         # Number the rows, then cut them into blocks of exactly one chunk (in order), so each
@@ -61,9 +68,6 @@ def _pipeline(ray, job: Job, todo, n, per_actor):
         ds = ds.repartition(target_num_rows_per_block=job.chunk, strict=True).materialize()
         return ds.map_batches(_BlockWorker, fn_constructor_kwargs={"job": job, "want": want}, batch_size=job.chunk,
                               concurrency=n, batch_format="numpy", **per_actor)
-    if not job.source.random_access:
-        raise ValueError("data: a DataLoader or IterableDataset is read in order by one process; with engine='ray' "
-                         "pass arrays, Parquet, a map-style Dataset or a ray.data.Dataset")
     items = ray.data.from_items([{"chunk": int(k)} for k in todo])
     return items.map_batches(_ChunkWorker, fn_constructor_kwargs={"job": job}, batch_size=1, concurrency=n,
                              batch_format="numpy", **per_actor)

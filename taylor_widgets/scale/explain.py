@@ -9,7 +9,7 @@ import torch
 
 from ..core.models import check_model, device_dtype
 from . import methods
-from .engines import run_local, run_ray
+from .engines import check_ray_source, run_local, run_ray
 from .fingerprint import canonical, model_fingerprint
 from .job import Job, progress_bar
 from .reader import Explanations
@@ -56,6 +56,8 @@ def explain_dataset(
     src = as_source(data, columns)
     if src.n == 0:
         raise ValueError("data: is empty; expected at least one row")
+    if engine == "ray":
+        check_ray_source(src)
     built = model if model is not None else model_factory()
     check_model(built)
     _, dtype = device_dtype(built)
@@ -75,7 +77,8 @@ def explain_dataset(
     meta = {
         "format": FORMAT, "method": method, "settings": canonical({**kwargs, "columns": columns}, "method_kwargs"),
         "package_version": _package_version(), "model_fingerprint": model_fingerprint(built),
-        "feature_names": names, "seed": seed, "n_examples": src.n, "chunk": chunk,
+        "feature_names": names, "seed": seed if m.expected else None,  # only the expected methods draw
+        "n_examples": src.n, "chunk": chunk,
         "feature_shape": list(src.feature_shape), "layout": lay,
     }
     specs = {name: (tuple(a.shape[1:]), a.dtype.str) for name, a in arrays.items()}

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 import torch
+from torch.utils.data import DataLoader
 
 import taylor_widgets as tw
 
@@ -39,11 +40,15 @@ def test_a_store_of_another_run_is_refused_unless_overwrite(model, X, tmp_path):
     cases = [
         ({"method": "integrated_hessians"}, "method"),
         ({"steps": 64}, "settings"),
-        ({"seed": 3}, "seed"),
     ]
     for kw, what in cases:
         with pytest.raises(tw.StoreError, match=f"^store: .*written by another run .*{what}"):
             run(model, X, path, **kw)
+    run(model, X, path, seed=3)  # the seed does not change deterministic methods: continued, not refused
+    eh = dict(method="expected_hessians", background=X[:20], samples=4)
+    run(model, X, tmp_path / "eh", **eh)
+    with pytest.raises(tw.StoreError, match="seed: stored 0, asked 3"):
+        run(model, X, tmp_path / "eh", seed=3, **eh)
     with pytest.raises(tw.StoreError, match="model_fingerprint"):
         run(mlp(seed=1), X, path)
     with pytest.raises(tw.StoreError, match="n_examples"):
@@ -111,11 +116,12 @@ def test_bad_arguments_name_themselves(model, X, tmp_path):
         (ValueError, "^workers: only used with engine='ray'", dict(workers=2)),
         (TypeError, "^resume: expected True or False", dict(resume="yes")),
         (TypeError, "^columns: expected a list", dict(columns="a")),
-        (ValueError, "^baseline: shape", dict(baseline=torch.zeros(3))),
+        (ValueError, "^baseline: ", dict(baseline=torch.zeros(3))),
+        (ValueError, "^data: a DataLoader or IterableDataset", dict(engine="ray", data=DataLoader(X, batch_size=4))),
     ]
     for exc, msg, kw in cases:
         with pytest.raises(exc, match=msg):
-            run(model, X, p, **kw)
+            run(model, kw.pop("data", X), p, **kw)
     with pytest.raises(TypeError, match="^model: expected a torch model"):
         tw.explain_dataset(None, X, "integrated_gradients", p)
     with pytest.raises(ValueError, match="^model_factory: pass either"):
