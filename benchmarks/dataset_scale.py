@@ -3,7 +3,7 @@ rows explained in memory, with peak memory per run and the Ray engine against th
 
     .venv/bin/python benchmarks/dataset_scale.py            # N = 1k, 10k, 100k (about 15 min on 2 idle cores)
     .venv/bin/python benchmarks/dataset_scale.py --quick    # N = 1k, 4k: a minute or two
-    .venv/bin/python benchmarks/dataset_scale.py --projection   # only the basis of the GPU estimate
+    .venv/bin/python benchmarks/dataset_scale.py --only overhead --repeats 3 --only ray   # some parts
 
 Setups: a Softplus MLP d → 64 → 64 → 1 (float32, seed 0) on standard normal rows, written to one
 Parquet file per N (row groups of 8192). "d=20 full" stores the whole (20, 20) Γ per example;
@@ -13,7 +13,10 @@ Each run is a fresh process, so its peak RSS (ru_maxrss, imports included) is it
 - throughput: examples/s of tw.explain_dataset(parquet → store), wall time of the call;
 - overhead (at the second largest N, in a process of its own): tw.integrated_hessians on the same
   rows held in memory, chunk by chunk (results kept), timed before and after a store run in the
-  same process; overhead = store time / mean in-memory time − 1 (target ≤ 10 %);
+  same process; overhead = store time / mean in-memory time − 1 (target ≤ 10 %). Other jobs on
+  the machine move that A/B figure by tens of percent, so the store run also times its own core
+  calls: in-run overhead = store time / time in those calls − 1 (everything else the store path
+  does: importing zarr, the first-row probe, reading Parquet, writing and compressing chunks);
 - flat memory: peak RSS at the largest N against the next one (target: within 10 %);
 - Ray: engine="ray" with 2 actors (1 CPU each, ray.init(num_cpus=2) not timed; actor start-up
   is) against the local engine (torch on 2 threads) and against the local engine on 1 thread:
@@ -76,6 +79,7 @@ def child(args) -> dict:
         out["memory_s"] = [_in_memory(tw, m, x, kw)]
     store = Path(args.store)
     engine = "local"
+    compute = _time_core_calls() if args.anchor else None
     if args.ray:
         sys.path.insert(0, str(ROOT / "tests" / "scale"))
         from _local_ray import start_local_ray  # retries a start that Ray aborts on a busy machine
@@ -87,11 +91,29 @@ def child(args) -> dict:
                             engine=engine, **({"workers": 2} if args.ray else {}), **kw)
     out["store_s"] = time.perf_counter() - t
     assert ex.complete and len(ex) == args.n
+    if compute is not None:
+        out["core_s"] = sum(compute[1:])  # compute[0] is the one-row probe: store overhead
     if args.anchor:
         out["memory_s"].append(_in_memory(tw, m, x, kw))
     out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out), flush=True)
     return out
+
+
+def _time_core_calls() -> list[float]:
+    """Time every chunk's core call inside the store run (the rest of its wall time is the store's)."""
+    from taylor_widgets.scale import methods
+
+    times, explain_chunk = [], methods.explain_chunk
+
+    def timed(*a, **kw):
+        t = time.perf_counter()
+        out = explain_chunk(*a, **kw)
+        times.append(time.perf_counter() - t)
+        return out
+
+    methods.explain_chunk = timed
+    return times
 
 
 def _read_all(path) -> np.ndarray:
@@ -122,8 +144,9 @@ def run(setup: str, n: int, data: Path, work: Path, *, anchor=False, ray=False, 
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--quick", action="store_true", help="N = 1k and 4k only")
-    p.add_argument("--no-ray", action="store_true", help="skip the Ray comparison")
-    p.add_argument("--projection", action="store_true", help="only the basis of the GPU estimate")
+    p.add_argument("--only", choices=("scaling", "overhead", "ray", "projection"), action="append",
+                   help="run only these parts (repeatable; default: all)")
+    p.add_argument("--repeats", type=int, default=1, help="overhead runs per setup (default 1)")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     for name in ("--setup", "--data", "--store"):
         p.add_argument(name, help=argparse.SUPPRESS)
@@ -135,45 +158,60 @@ def main() -> None:
     if args.child:
         child(args)
         return
-    if args.projection:
-        with tempfile.TemporaryDirectory(prefix="tw-scale-bench-") as tmp:
-            projection(Path(tmp))
-        return
+    parts = args.only or ["scaling", "overhead", "ray", "projection"]
     sizes = [1000, 4000] if args.quick else [1000, 10_000, 100_000]
-    anchor_n = sizes[-2]
     print(f"# {datetime.date.today()}  {' '.join([Path(sys.executable).name, *sys.argv])}  "
           f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)", flush=True)
     with tempfile.TemporaryDirectory(prefix="tw-scale-bench-") as tmp:
         work = Path(tmp)
-        for setup, cfg in SETUPS.items():
-            rss = {}
-            for n in sizes:
-                data = work / f"{cfg['d']}-{n}.parquet"
-                write_parquet(data, n, cfg["d"])
-                r = run(setup, n, data, work)
-                rss[n] = r["peak_rss_mib"]
-                line = {"setup": setup, "N": n, "ex/s": n / r["store_s"], "store s": r["store_s"],
-                        "peak RSS MiB": r["peak_rss_mib"]}
-                if n == anchor_n:  # its own process: the rows held in memory would inflate the RSS above
-                    a = run(setup, n, data, work, anchor=True)
-                    mem = float(np.mean(a["memory_s"]))
-                    line.update({"overhead run: store s": a["store_s"], "in-memory s": mem,
-                                 "overhead": a["store_s"] / mem - 1})
-                print(_fmt(line), flush=True)
-            big, prev = sizes[-1], sizes[-2]
-            print(f"{setup}: peak RSS at N={big} is {rss[big] / rss[prev]:.3f}× that at N={prev} (target ≤ 1.10)",
-                  flush=True)
-        if not args.no_ray:
-            n = anchor_n
-            data = work / f"20-{n}.parquet"
-            local2 = run("d=20 full", n, data, work)
-            local1 = run("d=20 full", n, data, work, threads=1)
-            ray2 = run("d=20 full", n, data, work, ray=True)
-            tp = {k: n / v["store_s"] for k, v in (("local", local2), ("local1", local1), ("ray", ray2))}
-            print(f"d=20 full, N={n}: local (2 threads) {tp['local']:.0f} ex/s, local (1 thread) {tp['local1']:.0f} "
-                  f"ex/s, Ray 2 actors {tp['ray']:.0f} ex/s: ratio Ray/local {tp['ray'] / tp['local']:.2f}, "
-                  f"efficiency Ray/(2 × 1-thread) {tp['ray'] / (2 * tp['local1']):.2f}", flush=True)
-        projection(work)  # the basis of the README's per-GPU estimate
+        if "scaling" in parts:
+            scaling(sizes, work)
+        if "overhead" in parts:
+            overhead(sizes[-2], args.repeats, work)
+        if "ray" in parts:
+            ray_comparison(sizes[-2], work)
+        if "projection" in parts:
+            projection(work)  # the basis of the README's per-GPU estimate
+
+
+def parquet(work: Path, n: int, d: int) -> Path:
+    data = work / f"{d}-{n}.parquet"
+    if not data.exists():
+        write_parquet(data, n, d)
+    return data
+
+
+def scaling(sizes, work: Path) -> None:
+    """Throughput and peak RSS per N, each run in a fresh process."""
+    for setup, cfg in SETUPS.items():
+        rss = {}
+        for n in sizes:
+            r = run(setup, n, parquet(work, n, cfg["d"]), work)
+            rss[n] = r["peak_rss_mib"]
+            print(_fmt({"setup": setup, "N": n, "ex/s": n / r["store_s"], "store s": r["store_s"],
+                        "peak RSS MiB": r["peak_rss_mib"]}), flush=True)
+        big, prev = sizes[-1], sizes[-2]
+        print(f"{setup}: peak RSS at N={big} is {rss[big] / rss[prev]:.3f}× that at N={prev} (target ≤ 1.10)",
+              flush=True)
+
+
+def overhead(n: int, repeats: int, work: Path) -> None:
+    """Store against in-memory calls, in processes of their own (held rows would inflate the RSS above)."""
+    for setup, cfg in SETUPS.items():
+        for _ in range(repeats):
+            a = run(setup, n, parquet(work, n, cfg["d"]), work, anchor=True)
+            print(_fmt({"setup": setup, "N": n, **_overhead(a)}), flush=True)
+
+
+def ray_comparison(n: int, work: Path) -> None:
+    data = parquet(work, n, 20)
+    local2 = run("d=20 full", n, data, work)
+    local1 = run("d=20 full", n, data, work, threads=1)
+    ray2 = run("d=20 full", n, data, work, ray=True)
+    tp = {k: n / v["store_s"] for k, v in (("local", local2), ("local1", local1), ("ray", ray2))}
+    print(f"d=20 full, N={n}: local (2 threads) {tp['local']:.0f} ex/s, local (1 thread) {tp['local1']:.0f} "
+          f"ex/s, Ray 2 actors {tp['ray']:.0f} ex/s: ratio Ray/local {tp['ray'] / tp['local']:.2f}, "
+          f"efficiency Ray/(2 × 1-thread) {tp['ray'] / (2 * tp['local1']):.2f}", flush=True)
 
 
 def projection(work: Path) -> None:
@@ -207,10 +245,16 @@ def projection(work: Path) -> None:
               flush=True)
 
 
+def _overhead(a: dict) -> dict:
+    mem = float(np.mean(a["memory_s"]))
+    return {"overhead run: store s": a["store_s"], "in-memory s": mem, "overhead": a["store_s"] / mem - 1,
+            "core s in the store run": a["core_s"], "in-run overhead": a["store_s"] / a["core_s"] - 1}
+
+
 def _fmt(line: dict) -> str:
     parts = []
     for k, v in line.items():
-        if k == "overhead":
+        if k in ("overhead", "in-run overhead"):
             parts.append(f"{k} {100 * v:+.1f}%")
         elif isinstance(v, float):
             parts.append(f"{k} {v:.1f}")

@@ -8,13 +8,13 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
+import ray
 
 import taylor_widgets as tw
 
 from _local_ray import start_local_ray
 from _scale_models import HERE, data, factory, mlp
 
-ray = pytest.importorskip("ray")  # noqa: F811  (in the scale extra, which make test installs)
 pytestmark = pytest.mark.ray
 
 RTOL, ATOL = 1e-5, 1e-6  # float32 round-off: actors run torch on 1 thread, the local engine on 2
@@ -23,7 +23,7 @@ RTOL, ATOL = 1e-5, 1e-6  # float32 round-off: actors run torch on 1 thread, the 
 @pytest.fixture(scope="module")
 def local_ray():
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    start_local_ray(2, runtime_env={"env_vars": {"PYTHONPATH": str(HERE)}})  # actors import _scale_models
+    start_local_ray(2, paths=[HERE])  # actors import _scale_models
     yield
     ray.shutdown()
 
