@@ -1,10 +1,11 @@
 // The bars block: one row per method (name button, P1/P2/P3 marks, a canvas row of stacked
 // bars, one per player), feature buttons on top, a legend of the segment kinds and the value
 // scale, and a hover tooltip. Clicks only commit model state.
-import { KINDS, KIND_COLORS, KIND_LABELS, barGrid, segmentRects, hitBar, valueY, stepSelection } from "../lib/stacking.js";
-import { principleMarks } from "../lib/allocation.js";
-import { fmt } from "../lib/format.js";
-import { commit } from "./allocation_state.js";
+import { KINDS, KIND_COLORS, KIND_LABELS, barGrid, segmentRects, hitBar, valueY, stepSelection } from "../../lib/stacking.js";
+import { principleMarks } from "../../lib/allocation.js";
+import { fmt } from "../../lib/format.js";
+import { h } from "../shared/dom.js";
+import { commit } from "../shared/trait_cache.js";
 
 const LABEL_W = 170, MARK_W = 150, ROW_H = 48;
 
@@ -15,13 +16,6 @@ export function pct(v) {
   return p < 0.05 ? "0%" : p < 10 ? `${p.toFixed(1)}%` : `${Math.round(p)}%`;
 }
 
-export const h = (tag, cls, attrs = {}, text) => {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text != null) e.textContent = text;
-  return e;
-};
 
 export function markTitle(name, pr, mk, tol) {
   const what = { P1: "completeness error", P2: "independent effects misallocated", P3: "interaction effects misallocated" }[pr];
@@ -30,17 +24,17 @@ export function markTitle(name, pr, mk, tol) {
 }
 
 export function createBars({ model, root }) {
-  const el = h("div", "tw-alloc-bars");
-  const legend = h("div", "tw-alloc-legend", { "data-testid": "tw-legend" });
-  const grid = h("div", "tw-alloc-grid");
-  const corner = h("div", "tw-alloc-note", {}, "method");
-  const markHead = h("div", "tw-alloc-note", { title: "measured error as a share of the total effect mass Σ|I(S)|; ✓ when ≤ tol" }, "P1 P2 P3 (% of mass)");
-  const fheads = h("div", "tw-alloc-fheads");
-  const methodsCol = h("div", "tw-alloc-methods");
-  const marksCol = h("div", "tw-alloc-markcol");
-  const canvas = h("canvas", "tw-alloc-canvas", { role: "img", tabindex: "0", "data-testid": "tw-alloc-bars",
+  const el = h("div", { class: "tw-alloc-bars" });
+  const legend = h("div", { class: "tw-alloc-legend", "data-testid": "tw-legend" });
+  const grid = h("div", { class: "tw-alloc-grid" });
+  const corner = h("div", { class: "tw-alloc-note" }, "method");
+  const markHead = h("div", { class: "tw-alloc-note", title: "measured error as a share of the total effect mass Σ|I(S)|; ✓ when ≤ tol" }, "P1 P2 P3 (% of mass)");
+  const fheads = h("div", { class: "tw-alloc-fheads" });
+  const methodsCol = h("div", { class: "tw-alloc-methods" });
+  const marksCol = h("div", { class: "tw-alloc-markcol" });
+  const canvas = h("canvas", { class: "tw-alloc-canvas", role: "img", tabindex: "0", "data-testid": "tw-alloc-bars",
     "aria-label": "stacked bars: arrow keys move between methods (up/down) and players (left/right)" });
-  const tooltip = h("div", "tw-tooltip tw-hidden", { role: "tooltip" });
+  const tooltip = h("div", { class: "tw-tooltip tw-hidden", role: "tooltip" });
   grid.append(corner, markHead, fheads, methodsCol, marksCol, canvas);
   el.append(legend, grid, tooltip);
   let v = null, L = null, key = "";
@@ -61,36 +55,34 @@ export function createBars({ model, root }) {
   function build() {
     legend.replaceChildren();
     for (const kind of KINDS) {
-      const item = h("span", "", {}, KIND_LABELS[kind]);
-      const sw = h("span", "tw-sw");
+      const item = h("span", {}, KIND_LABELS[kind]);
+      const sw = h("span", { class: "tw-sw" });
       sw.style.background = KIND_COLORS[kind];
       item.prepend(sw);
       legend.appendChild(item);
     }
-    legend.append(h("span", "", {}, "▬ net = attribution a_i"),
-      h("span", "tw-alloc-note", { "data-testid": "tw-alloc-scale" },
-        `scale: every row spans ±${fmt(v.vmax)} (up positive, down negative)`));
+    legend.append(h("span", {}, "▬ net = attribution a_i"),
+      h("span", { class: "tw-alloc-note", "data-testid": "tw-alloc-scale" }, `scale: every row spans ±${fmt(v.vmax)} (up positive, down negative)`));
     fheads.replaceChildren(...v.names.map((name, i) => {
-      const b = h("button", "tw-alloc-fhead", { type: "button", "data-testid": `tw-alloc-feature-${i}`, "data-feature": String(i), title: name }, name);
+      const b = h("button", { class: "tw-alloc-fhead", type: "button", "data-testid": `tw-alloc-feature-${i}`, "data-feature": String(i), title: name }, name);
       b.style.left = `${i * L.colW}px`;
       b.style.width = `${L.colW}px`;
       b.addEventListener("click", () => commit(model, { feature: v.feature === i ? -1 : i }));
       return b;
     }));
     methodsCol.replaceChildren(...v.methods.map((name) => {
-      const b = h("button", "tw-alloc-method", { type: "button", "data-testid": `tw-alloc-row-${name}`, "data-method": name, title: `${name}: show its allocation matrix` }, name);
+      const b = h("button", { class: "tw-alloc-method", type: "button", "data-testid": `tw-alloc-row-${name}`, "data-method": name, title: `${name}: show its allocation matrix` }, name);
       b.style.height = `${ROW_H}px`;
       b.addEventListener("click", () => commit(model, { method: v.method === name ? "" : name }));
       return b;
     }));
     marksCol.replaceChildren(...v.methods.map((name, m) => {
-      const row = h("div", "tw-alloc-marks", { "data-testid": "tw-alloc-marks", "data-method": name });
+      const row = h("div", { class: "tw-alloc-marks", "data-testid": "tw-alloc-marks", "data-method": name });
       row.style.height = `${ROW_H}px`;
       const pm = principleMarks(v.marks[m], v.sample, v.tol);
       for (const pr of ["P1", "P2", "P3"]) {
         const mk = pm[pr];
-        row.appendChild(h("span", mk.ok ? "tw-ok" : "tw-bad", { title: markTitle(name, pr, mk, v.tol), "data-principle": pr },
-          `${mk.ok ? "✓" : "✗"}${pct(mk.value)}`));
+        row.appendChild(h("span", { class: mk.ok ? "tw-ok" : "tw-bad", title: markTitle(name, pr, mk, v.tol), "data-principle": pr }, `${mk.ok ? "✓" : "✗"}${pct(mk.value)}`));
       }
       return row;
     }));

@@ -1,30 +1,26 @@
 // The heatmap block: canvas (one pixel per cell, scaled without smoothing), row/column
 // labels when readable, the colour legend and a hover tooltip. It reads the derived view
 // and only writes to the model through `commit` on a click or a key press.
-import { computeLayout, backingSize, legendY } from "../lib/layout.js";
-import { rasterize, lut, LUT_SIZE, legendStops, legendLow, legendLutIndex } from "../lib/colorscale.js";
-import { hitCell, positionOf, stepCell } from "../lib/hittest.js";
-import { fmt, fmtTick } from "../lib/format.js";
-import { keepHighlight } from "../lib/topk.js";
-import { nameOf, commit } from "./state.js";
+import { computeLayout, backingSize, legendY } from "../../lib/layout.js";
+import { rasterize, lut, LUT_SIZE, legendStops, legendLow, legendLutIndex } from "../../lib/colorscale.js";
+import { hitCell, positionOf, stepCell } from "../../lib/hittest.js";
+import { fmt, fmtTick } from "../../lib/format.js";
+import { keepHighlight } from "../../lib/topk.js";
+import { nameOf } from "./state.js";
+import { h } from "../shared/dom.js";
+import { commit } from "../shared/trait_cache.js";
 
-const h = (tag, cls, attrs = {}) => {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  return e;
-};
 
-export function createMatrixView({ model, invalidate }) {
-  const wrap = h("div", "tw-matrix");
+export function createHeatmap({ model, invalidate }) {
+  const wrap = h("div", { class: "tw-matrix" });
   const corner = h("div"); // empty grid cells keep labels, canvas and legend aligned
-  const colLabels = h("div", "tw-collabels");
+  const colLabels = h("div", { class: "tw-collabels" });
   const topRight = h("div");
-  const rowLabels = h("div", "tw-rowlabels");
-  const canvas = h("canvas", "tw-heatmap", { "data-testid": "tw-heatmap", tabindex: "0", role: "img" });
-  const legend = h("div", "tw-legend", { "data-testid": "tw-legend" });
+  const rowLabels = h("div", { class: "tw-rowlabels" });
+  const canvas = h("canvas", { class: "tw-heatmap", "data-testid": "tw-heatmap", tabindex: "0", role: "img" });
+  const legend = h("div", { class: "tw-legend", "data-testid": "tw-legend" });
   const legendCanvas = h("canvas");
-  const tooltip = h("div", "tw-tooltip tw-hidden", { role: "tooltip" });
+  const tooltip = h("div", { class: "tw-tooltip tw-hidden", role: "tooltip" });
   legend.appendChild(legendCanvas);
   wrap.append(corner, colLabels, topRight, rowLabels, canvas, legend, tooltip);
 
@@ -130,12 +126,12 @@ export function createMatrixView({ model, invalidate }) {
     const fs = `${L.fontSize}px`;
     view.visible.forEach((i, k) => {
       const name = nameOf(view, i);
-      const r = h("button", "tw-rowlabel", { "data-testid": `tw-label-${i}`, type: "button", tabindex: "-1" });
+      const r = h("button", { class: "tw-rowlabel", "data-testid": `tw-label-${i}`, type: "button", tabindex: "-1" });
       r.textContent = name; // untrusted text: never innerHTML
       r.setAttribute("title", name);
       Object.assign(r.style, { top: `${k * L.cell}px`, height: `${L.cell}px`, lineHeight: `${L.cell}px`, width: `${L.labelW}px`, fontSize: fs });
       r.dataset.feature = String(i);
-      const col = h("span", "tw-collabel");
+      const col = h("span", { class: "tw-collabel" });
       col.textContent = name;
       col.setAttribute("title", name);
       Object.assign(col.style, { left: `${k * L.cell}px`, width: `${L.cell}px`, lineHeight: `${L.cell}px`, height: `${L.labelH}px`, fontSize: fs });
@@ -164,7 +160,7 @@ export function createMatrixView({ model, invalidate }) {
     const lo = legendLow(view.vmax, view.nonNegative);
     legend.dataset.low = String(lo);
     for (const { value, t, end } of legendStops(view.vmax, 5, lo)) {
-      const tick = h("span", end ? "tw-tick tw-end" : "tw-tick");
+      const tick = h("span", { class: end ? "tw-tick tw-end" : "tw-tick" });
       tick.textContent = end ? fmt(value) : fmtTick(value);
       tick.style.top = `${legendY(t, L.plot)}px`;
       legend.appendChild(tick);

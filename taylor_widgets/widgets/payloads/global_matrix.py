@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import CrossDerivatives, GlobalInteractions
-from ..core import NIDResult
-from ._checks import check_names
-from ._serialize import as_float32
+from ...core import CrossDerivatives, GlobalInteractions, NIDResult
+from ..checks import TraitValueError, check_names
+from ..serialize import as_float32
+from .interaction import check_higher_order
 
 #: How the B sample matrices become one: mean |Γ| (default), mean Γ², signed mean Γ.
 AGGREGATES = ("mean_abs", "mean_square", "mean")
@@ -62,7 +62,7 @@ def global_payload(result, feature_names=None):
         return None
     g = as_float32(result.matrix, "result_or_array")
     if g.ndim != 2 or g.shape[0] != g.shape[1] or not np.isfinite(g).all():
-        raise ValueError(f"result_or_array: the {type(result).__name__} holds no finite (d, d) pair matrix")
+        raise TraitValueError(f"result_or_array: the {type(result).__name__} holds no finite (d, d) pair matrix")
     names = feature_names if feature_names is not None else names
     traits = {"global_matrix": g, "global_label": label, "feature_names": check_names(names, g.shape[0])}
     return traits, method, getattr(result, "aggregate", "nid")
@@ -86,7 +86,7 @@ def as_set_list(value, d: int, top: int = MAX_SETS):
     kind = type(value).__name__
     D = _features(value)
     if d and D != d:
-        raise ValueError(f"higher_order: the {kind} covers {D} features, the matrix has {d}")
+        raise TraitValueError(f"higher_order: the {kind} covers {D} features, the matrix has {d}")
     if isinstance(value, CrossDerivatives):
         scores = value.values.detach().double().mean(0).cpu()
         ranked = scores.argsort(descending=True, stable=True)
@@ -95,10 +95,17 @@ def as_set_list(value, d: int, top: int = MAX_SETS):
         by_order = {k: (value.sets[k].tolist(), value.scores[k].tolist()) for k in value.sets}
     orders = sorted(k for k in by_order if k >= 3)
     if not orders:
-        raise ValueError(f"higher_order: the {kind} holds no sets of size ≥ 3 (orders {sorted(by_order)}); "
+        raise TraitValueError(f"higher_order: the {kind} holds no sets of size ≥ 3 (orders {sorted(by_order)}); "
                          "compute it with order=3 or more")
     out = []
     for k in orders:
         sets, scores = by_order[k]
         out += [{"members": [int(i) for i in s], "score": float(v)} for s, v in zip(sets, scores) if v != 0][:top]
     return out
+
+
+def check_set_list(value, widget) -> list[dict]:
+    """The `higher_order` trait's check: a result becomes its strongest sets (as_set_list), then
+    every set must be ≥ 3 distinct features of the widget's d with a finite score."""
+    d = widget._dims["d"]
+    return check_higher_order(as_set_list(value, d, getattr(widget, "_top_sets", MAX_SETS)), d)

@@ -1,19 +1,11 @@
 // CSV of the allocation numbers (every method's bar segments; the open method's full matrix)
 // and a PNG of the view (bars with their labels and marks, plus the open matrix).
-import { toCSV } from "../lib/csv.js";
-import { segmentRows, matrixRows, principleMarks, matrixVmax } from "../lib/allocation.js";
-import { lut, LUT_SIZE } from "../lib/colorscale.js";
-import { KINDS, KIND_COLORS, KIND_LABELS } from "../lib/stacking.js";
+import { toCSV } from "../../lib/csv.js";
+import { segmentRows, matrixRows, principleMarks, matrixVmax } from "../../lib/allocation.js";
+import { lut, LUT_SIZE } from "../../lib/colorscale.js";
+import { KINDS, KIND_COLORS, KIND_LABELS } from "../../lib/stacking.js";
+import { download } from "../shared/dom.js";
 
-function download(href, filename, root) {
-  const a = document.createElement("a");
-  a.href = href;
-  a.download = filename;
-  a.style.display = "none";
-  root.appendChild(a);
-  a.click();
-  a.remove();
-}
 
 export function allocationCSV(v) {
   const meta = [["# title", v.title], ["# sample", v.sample], ["# tol", v.tol]];

@@ -2,24 +2,14 @@
 // vmax, exports. Native inputs keep
 // everything keyboard reachable. A control never repaints; it sets the model (or, for the
 // search text, the view-local state) and the change handlers redraw.
-import { SCHEME_NAMES } from "../lib/colorscale.js";
-import { ORDERS } from "../lib/order.js";
-import { VIEWS } from "../lib/global.js";
-import { commit } from "./state.js";
+import { SCHEME_NAMES } from "../../lib/colorscale.js";
+import { ORDERS } from "../../lib/order.js";
+import { VIEWS } from "../../lib/global.js";
+import { h, labelled } from "../shared/dom.js";
+import { commit } from "../shared/trait_cache.js";
 
 const MAX_SAMPLE_OPTIONS = 200; // beyond this a <select> is unwieldy: use a number field
 
-function h(tag, attrs = {}, text) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text != null) e.textContent = text;
-  return e;
-}
-function labelled(text, control) {
-  const l = h("label", {}, text + " ");
-  l.appendChild(control);
-  return l;
-}
 function options(select, values, labels = values) {
   select.replaceChildren(...values.map((v, k) => { const o = h("option", { value: String(v) }, String(labels[k])); return o; }));
 }

@@ -1,31 +1,27 @@
 // CAM viewer controls: mode, alpha, threshold, colour map, top-k, PNG export. Native inputs,
 // so all are keyboard reachable.
-import { CAM_COLORMAP_NAMES } from "../lib/cam_overlay.js";
+import { CAM_COLORMAP_NAMES } from "../../lib/cam_overlay.js";
+import { h } from "../shared/dom.js";
 
 const MODES = [["gradcam", "Grad-CAM"], ["taylorcam", "Taylor-CAM pairs"], ["partners", "partners of a cell"]];
 
 export function buildControls({ model, set, onExport }) {
-  const el = document.createElement("div");
-  el.className = "tw-controls";
-  const labelled = (text, input) => { const l = document.createElement("label"); l.append(document.createTextNode(text), input); el.appendChild(l); return input; };
+  const el = h("div", { class: "tw-controls" });
+  const labelled = (text, input) => { const l = h("label", {}, text); l.appendChild(input); el.appendChild(l); return input; };
   const select = (id, options) => {
-    const s = document.createElement("select");
-    s.setAttribute("data-testid", id);
-    for (const [value, text] of options) { const o = document.createElement("option"); o.value = value; o.textContent = text; s.appendChild(o); }
+    const s = h("select", { "data-testid": id });
+    s.append(...options.map(([value, text]) => h("option", { value }, text)));
     return s;
   };
-  const range = (id) => { const r = document.createElement("input"); r.type = "range"; r.min = "0"; r.max = "1"; r.step = "0.05"; r.setAttribute("data-testid", id); return r; };
+  const range = (id) => h("input", { type: "range", min: "0", max: "1", step: "0.05", "data-testid": id });
   const mode = labelled("view", select("tw-cam-mode", MODES));
   const cmap = labelled("colours", select("tw-cam-colormap", CAM_COLORMAP_NAMES.map((n) => [n, n])));
   const alpha = labelled("alpha", range("tw-cam-alpha"));
   const threshold = labelled("threshold", range("tw-cam-threshold"));
-  const topk = document.createElement("input");
-  topk.type = "number"; topk.min = "0"; topk.max = "100"; topk.step = "1"; topk.style.width = "4em";
-  topk.setAttribute("data-testid", "tw-cam-topk");
+  const topk = h("input", { type: "number", min: "0", max: "100", step: "1", "data-testid": "tw-cam-topk" });
+  topk.style.width = "4em";
   labelled("top-k pairs", topk);
-  const png = document.createElement("button");
-  png.type = "button"; png.textContent = "PNG"; png.title = "download the current view as PNG";
-  png.setAttribute("data-testid", "tw-export-png");
+  const png = h("button", { type: "button", title: "download the current view as PNG", "data-testid": "tw-export-png" }, "PNG");
   el.appendChild(png);
 
   mode.addEventListener("change", () => set("mode", mode.value));

@@ -1,23 +1,23 @@
 // The two drill-down panels: the selected method's full allocation matrix (feature × effect,
 // canvas ImageData, diverging scale + legend) and the effects the selected player received.
-import { rasterAllocation, matrixVmax, received, setLabel, hitMatrix } from "../lib/allocation.js";
-import { lut, LUT_SIZE, legendStops } from "../lib/colorscale.js";
-import { fmt, fmtTick } from "../lib/format.js";
-import { h } from "./allocation_bars.js";
-import { commit } from "./allocation_state.js";
+import { rasterAllocation, matrixVmax, received, setLabel, hitMatrix } from "../../lib/allocation.js";
+import { lut, LUT_SIZE, legendStops } from "../../lib/colorscale.js";
+import { fmt, fmtTick } from "../../lib/format.js";
+import { h } from "../shared/dom.js";
+import { commit } from "../shared/trait_cache.js";
 
 const MAX_ROWS = 30;
 
 export function createMatrixPanel({ model }) {
-  const el = h("div", "tw-alloc-panel tw-hidden", { "data-testid": "tw-alloc-matrix-panel" });
+  const el = h("div", { class: "tw-alloc-panel tw-hidden", "data-testid": "tw-alloc-matrix-panel" });
   const head = h("h4");
-  const note = h("div", "tw-alloc-note");
-  const wrap = h("div", "tw-alloc-mwrap");
-  const labels = h("div", "tw-alloc-mlabels");
-  const canvas = h("canvas", "tw-alloc-matrix", { "data-testid": "tw-alloc-matrix", role: "img" });
-  const legend = h("canvas", "", { "data-testid": "tw-alloc-matrix-legend" });
-  const ticks = h("div", "tw-alloc-note");
-  const tooltip = h("div", "tw-tooltip tw-hidden", { role: "tooltip" });
+  const note = h("div", { class: "tw-alloc-note" });
+  const wrap = h("div", { class: "tw-alloc-mwrap" });
+  const labels = h("div", { class: "tw-alloc-mlabels" });
+  const canvas = h("canvas", { class: "tw-alloc-matrix", "data-testid": "tw-alloc-matrix", role: "img" });
+  const legend = h("canvas", { "data-testid": "tw-alloc-matrix-legend" });
+  const ticks = h("div", { class: "tw-alloc-note" });
+  const tooltip = h("div", { class: "tw-tooltip tw-hidden", role: "tooltip" });
   wrap.append(labels, canvas, legend);
   el.append(head, note, wrap, ticks, tooltip);
   el.style.position = "relative";
@@ -55,7 +55,7 @@ export function createMatrixPanel({ model }) {
       ctx.fillStyle = "#000"; ctx.fillRect(0, cellH - 1, K * cellW, 1);
       if (v.feature >= 0) { ctx.strokeStyle = "#1976d2"; ctx.lineWidth = 2; ctx.strokeRect(1, (v.feature + 1) * cellH + 1, K * cellW - 2, cellH - 2); }
     }
-    labels.replaceChildren(...["I(S)", ...v.names].map((t) => { const s = h("span", "", {}, t); s.style.height = `${cellH}px`; s.style.lineHeight = `${cellH}px`; return s; }));
+    labels.replaceChildren(...["I(S)", ...v.names].map((t) => { const s = h("span", {}, t); s.style.height = `${cellH}px`; s.style.lineHeight = `${cellH}px`; return s; }));
     wrap.style.gridTemplateColumns = `110px ${K * cellW}px 14px`;
     drawLegend(rows * cellH, vmax);
   }
@@ -98,19 +98,19 @@ export function createMatrixPanel({ model }) {
 }
 
 export function createReceivedPanel() {
-  const el = h("div", "tw-alloc-panel tw-hidden", { "data-testid": "tw-alloc-received" });
+  const el = h("div", { class: "tw-alloc-panel tw-hidden", "data-testid": "tw-alloc-received" });
 
   function table(header, rows) {
     const t = h("table");
     const tr = h("tr");
-    for (const c of header) tr.appendChild(h("th", "", {}, c));
+    for (const c of header) tr.appendChild(h("th", {}, c));
     t.appendChild(tr);
     for (const r of rows) t.appendChild(r);
     return t;
   }
   const row = (cells, attrs = {}) => {
-    const tr = h("tr", "", attrs);
-    cells.forEach((c, k) => tr.appendChild(h("td", k ? "tw-num" : "", {}, c)));
+    const tr = h("tr", { ...attrs });
+    cells.forEach((c, k) => tr.appendChild(h("td", { class: k ? "tw-num" : "" }, c)));
     return tr;
   };
   const share = (x) => (x == null ? "–" : fmt(x));
@@ -122,26 +122,26 @@ export function createReceivedPanel() {
     const parts = [];
     if (v.m >= 0) {
       const rec = received(v.allocationOf(v.m), v.dividendsFor(v.m), i, v.n);
-      parts.push(h("h4", "", {}, `${name} under ${v.method}: attribution ${fmt(v.attr[v.m * v.n + i])}`));
-      parts.push(h("div", "tw-alloc-note", {}, "share = what it received ÷ the effect I(S); a fair allocation gives its own effect share 1 and splits each interaction among its members only"));
+      parts.push(h("h4", {}, `${name} under ${v.method}: attribution ${fmt(v.attr[v.m * v.n + i])}`));
+      parts.push(h("div", { class: "tw-alloc-note" }, "share = what it received ÷ the effect I(S); a fair allocation gives its own effect share 1 and splits each interaction among its members only"));
       const rows = [row([`own ${setLabel(rec.own.mask, v.n, v.names)}`, fmt(rec.own.I), fmt(rec.own.E), share(rec.own.share)], { "data-testid": "tw-alloc-effect" })];
       for (const e of rec.interactions.slice(0, MAX_ROWS)) rows.push(row([setLabel(e.mask, v.n, v.names), fmt(e.I), fmt(e.E), share(e.share)], { "data-testid": "tw-alloc-effect" }));
       parts.push(table(["interaction effect S ∋ " + name, "I(S)", "received", "share"], rows));
-      if (rec.interactions.length > MAX_ROWS) parts.push(h("div", "tw-alloc-note", {}, `… ${rec.interactions.length - MAX_ROWS} more`));
+      if (rec.interactions.length > MAX_ROWS) parts.push(h("div", { class: "tw-alloc-note" }, `… ${rec.interactions.length - MAX_ROWS} more`));
       if (rec.others.length) {
         parts.push(table([`taken from others (${name} ∉ S)`, "I(S)", "received", "share"],
           rec.others.slice(0, MAX_ROWS).map((e) => row([setLabel(e.mask, v.n, v.names), fmt(e.I), fmt(e.E), share(e.share)], { "data-testid": "tw-alloc-taken" }))));
-      } else parts.push(h("div", "tw-alloc-note", {}, "takes nothing from effects it is not part of"));
-      if (Math.abs(rec.baseline) > 0) parts.push(h("div", "tw-alloc-note", {}, `given at the baseline: ${fmt(rec.baseline)}`));
+      } else parts.push(h("div", { class: "tw-alloc-note" }, "takes nothing from effects it is not part of"));
+      if (Math.abs(rec.baseline) > 0) parts.push(h("div", { class: "tw-alloc-note" }, `given at the baseline: ${fmt(rec.baseline)}`));
     } else {
       // No method chosen: the effects containing the player, with every method's share of them.
-      parts.push(h("h4", "", {}, `${name}: interaction effects it is part of (share received per method)`));
+      parts.push(h("h4", {}, `${name}: interaction effects it is part of (share received per method)`));
       const recs = v.methods.map((_, k) => received(v.allocationOf(k), v.dividendsFor(k), i, v.n));
       const list = recs[0].interactions.slice(0, MAX_ROWS);
       const rows = list.map((e) => row([setLabel(e.mask, v.n, v.names), fmt(e.I),
         ...recs.map((r) => share((r.interactions.find((x) => x.mask === e.mask) || { share: null }).share))], { "data-testid": "tw-alloc-effect" }));
       parts.push(table(["S", "I(S)", ...v.methods], rows));
-      parts.push(h("div", "tw-alloc-note", {}, "click a method row for its full list, including effects taken from others"));
+      parts.push(h("div", { class: "tw-alloc-note" }, "click a method row for its full list, including effects taken from others"));
     }
     el.replaceChildren(...parts);
   }

@@ -1,6 +1,7 @@
 // PNG of the current CAM view: title, the canvas (overlay and lines as shown), legend.
-import { camLut } from "../lib/cam_overlay.js";
-import { fmt, fmtTick, niceTicks } from "../lib/format.js";
+import { camLut } from "../../lib/cam_overlay.js";
+import { fmt, fmtTick, niceTicks } from "../../lib/format.js";
+import { download, slug } from "../shared/dom.js";
 
 export function exportCamPNG(canvas, v, root) {
   const pad = 8, titleH = 20, legendW = 70;
@@ -26,12 +27,6 @@ export function exportCamPNG(canvas, v, root) {
     ctx.fillText(fmt(v.vmax), lx + 16, y0 + 4);
   }
   const url = out.toDataURL("image/png");
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = `${String(v.title || "cam").replace(/[^\w.-]+/g, "_").slice(0, 60) || "cam"}.png`;
-  a.style.display = "none";
-  root.appendChild(a);
-  a.click();
-  a.remove();
+  download(url, `${slug(v.title, "cam")}.png`, root);
   return url;
 }

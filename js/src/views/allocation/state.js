@@ -1,19 +1,12 @@
-// Traits of AllocationView → what its panels draw, for the current sample. Decoding is no-copy
+// Traits of AllocationView → what its panels draw, for the current sample. DOM-free. Decoding is no-copy
 // and memoised on the trait objects, so a click (method/feature) re-slices nothing.
-import { decode } from "../lib/codec.js";
-import { memo } from "../lib/memo.js";
-import { stackAll, extent } from "../lib/stacking.js";
-import { subsetOrder } from "../lib/allocation.js";
+import { memo } from "../../lib/memo.js";
+import { stackAll, extent } from "../../lib/stacking.js";
+import { subsetOrder } from "../../lib/allocation.js";
+import { traitCache } from "../shared/trait_cache.js";
 
 export function createAllocationState(model) {
-  const dec = new Map();
-  const arr = (name) => {
-    if (!dec.has(name)) dec.set(name, memo(decode));
-    try { return dec.get(name)(model.get(name)); } catch (err) {
-      console.warn(`taylor_widgets: cannot decode ${name}`, err);
-      return dec.get(name)(null);
-    }
-  };
+  const arr = traitCache(model);
   const slice = (A, b, per) => A.data.subarray(b * per, (b + 1) * per);
   const stacksOf = memo((seg, M, n) => stackAll(seg, M, n));
   const orderOf = memo((n) => subsetOrder(n));
@@ -47,10 +40,4 @@ export function createAllocationState(model) {
     };
   }
   return { derive };
-}
-
-/** Set one user-state trait from a click and hand it to the kernel (repaint happens on change). */
-export function commit(model, changes) {
-  for (const [k, v] of Object.entries(changes)) model.set(k, v);
-  model.save_changes();
 }

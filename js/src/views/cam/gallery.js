@@ -1,9 +1,9 @@
 // Thumbnails of every image (one small canvas each, drawn once); a click selects the image.
-import { composite } from "../lib/cam_overlay.js";
+import { composite } from "../../lib/cam_overlay.js";
+import { h } from "../shared/dom.js";
 
 export function buildGallery({ set }) {
-  const el = document.createElement("div");
-  el.className = "tw-cam-gallery";
+  const el = h("div", { class: "tw-cam-gallery" });
   let built = null, buttons = [];
   return {
     el,
@@ -20,14 +20,9 @@ export function buildGallery({ set }) {
 }
 
 function thumb(v, b, set, el) {
-  const btn = document.createElement("button");
-  btn.type = "button";
-  btn.className = "tw-cam-thumb";
-  btn.setAttribute("data-testid", `tw-cam-gallery-${b}`);
   const cap = v.labels[b] != null ? String(v.labels[b]) : `image ${b}`;
-  btn.title = cap;
-  btn.setAttribute("aria-label", cap);
-  const c = document.createElement("canvas");
+  const btn = h("button", { type: "button", class: "tw-cam-thumb", "data-testid": `tw-cam-gallery-${b}`, title: cap, "aria-label": cap });
+  const c = h("canvas");
   c.width = v.W; c.height = v.H;
   const ctx = c.getContext && c.getContext("2d");
   if (ctx) {

@@ -1,5 +1,5 @@
 // CSS of the allocation view, added next to the shared widget styles (theme variables with fallbacks).
-const CSS = `
+export const ALLOCATION_CSS = `
 .tw-alloc-legend { display: flex; flex-wrap: wrap; gap: 4px 14px; align-items: center; margin: 4px 0 6px; font-size: 12px; }
 .tw-alloc-legend .tw-sw { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -2px; border: 1px solid rgba(0,0,0,.2); }
 .tw-alloc-grid { display: grid; position: relative; align-items: stretch; overflow-x: auto; }
@@ -27,10 +27,3 @@ const CSS = `
 .tw-alloc-matrix { display: block; image-rendering: pixelated; cursor: crosshair; }
 .tw-alloc-note { font-size: 12px; color: var(--jp-ui-font-color2, #666); margin: 2px 0; }
 `;
-
-export function injectAllocationStyles(el) {
-  const style = document.createElement("style");
-  style.textContent = CSS;
-  el.appendChild(style);
-  return style;
-}

@@ -1,4 +1,4 @@
-// Scoped CSS for both widgets. Colours come from the JupyterLab theme variables (also
+// The stylesheet every widget shares. Colours come from the JupyterLab theme variables (also
 // mapped by VS Code's and Notebook 7's renderers), with fallbacks for plain HTML exports.
 const CSS = `
 .tw-root { font-family: var(--jp-ui-font-family, system-ui, -apple-system, "Segoe UI", sans-serif);
@@ -60,10 +60,11 @@ const CSS = `
 .tw-hidden { display: none !important; }
 `;
 
-/** Add the stylesheet inside `el` (not document.head) so it goes away with the view. */
-export function injectStyles(el) {
+/** Add the shared stylesheet, then a widget's own `extra` CSS, inside `el` (not document.head),
+ * so they go away with the view. */
+export function injectStyles(el, extra = "") {
   const style = document.createElement("style");
-  style.textContent = CSS;
+  style.textContent = extra ? `${CSS}\n${extra}` : CSS;
   el.appendChild(style);
   return style;
 }

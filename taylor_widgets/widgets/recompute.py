@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from ..core import expected_hessians, integrated_hessians
-from ._checks import check_choice, check_int
+from .checks import TraitTypeError, TraitValueError, check_choice, check_int
 
 METHODS = {"ih": "integrated_hessians", "eh": "expected_hessians"}
 KINDS = ("zeros", "mean", "median", "sample", "custom")
@@ -34,13 +34,17 @@ class Setting:
 
 
 def as_matrix_input(x, name: str) -> torch.Tensor:
-    """x: (d,) or (B, d) tabular input → (B, d) float tensor (other checks happen in core)."""
+    """x: (d,) or (B, d) tabular input → (B, d) tensor of finite values (other checks happen in core)."""
     if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{name}: expected a torch.Tensor, got {type(x).__name__}")
+        raise TraitTypeError(f"{name}: expected a torch.Tensor, got {type(x).__name__}")
     if x.dim() == 1:
         x = x[None]
     if x.dim() != 2:
-        raise ValueError(f"{name}: Explorer explains tabular inputs of shape (d,) or (B, d), got {tuple(x.shape)}")
+        raise TraitValueError(f"{name}: Explorer explains tabular inputs of shape (d,) or (B, d), got {tuple(x.shape)}")
+    if x.shape[0] == 0 or x.shape[1] == 0:
+        raise TraitValueError(f"{name}: is empty (shape {tuple(x.shape)}); pass at least one row of d ≥ 1 features")
+    if x.is_floating_point() and not torch.isfinite(x).all():
+        raise TraitValueError(f"{name}: contains {int((~torch.isfinite(x)).sum())} NaN or Inf value(s)")
     return x
 
 
@@ -51,13 +55,13 @@ def resolve_baseline(kind: str, data: torch.Tensor | None, d: int, sample: int =
         return torch.zeros(d, dtype=torch.float64)
     if kind == "custom":
         if custom is None:
-            raise ValueError("baseline: kind 'custom' needs baseline values")
+            raise TraitValueError("baseline: kind 'custom' needs baseline values")
         b = torch.tensor(np.array(custom, dtype=np.float64)).reshape(-1)
         if b.numel() != d:
-            raise ValueError(f"baseline: expected {d} values (one per feature), got {b.numel()}")
+            raise TraitValueError(f"baseline: expected {d} values (one per feature), got {b.numel()}")
         return b
     if data is None:
-        raise ValueError(f"baseline: kind {kind!r} needs data=; pass the background data (N, {d})")
+        raise TraitValueError(f"baseline: kind {kind!r} needs data=; pass the background data (N, {d})")
     data = data.double()
     if kind == "mean":
         return data.mean(0)
@@ -73,7 +77,7 @@ def explain(s: Setting, baseline: torch.Tensor):
     leaves the data as given).
     """
     if not torch.isfinite(baseline).all():
-        raise ValueError("baseline: contains NaN or Inf; every feature needs a finite baseline value")
+        raise TraitValueError("baseline: contains NaN or Inf; every feature needs a finite baseline value")
     if s.method == "ih":
         return integrated_hessians(s.model, s.x, baseline=baseline.to(s.x), target=s.target, steps=s.steps)
     shifted = s.data + (baseline.to(s.data) - s.data.mean(0))

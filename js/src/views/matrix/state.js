@@ -1,27 +1,19 @@
 // Derives what every panel draws from the model's traits plus local UI state (search text).
+// DOM-free (the vitest DOM tests and the pure tests both use it).
 // Decoding is no-copy and each derived value is memoised on the identity of its inputs, so a
 // click that only changes `selected` costs no re-sort and no re-cluster. In the global view
 // `m` is the global matrix and the sample-only values (φ, inputs, baselines) are null.
-import { memo } from "../lib/memo.js";
-import { decode, batchSize, matrixSlice, rowSlice } from "../lib/codec.js";
-import { featureScores, makeOrder } from "../lib/order.js";
-import { visibleFeatures } from "../lib/topk.js";
-import { resolveVmax, isNonNegative } from "../lib/colorscale.js";
-import { resolveView, globalSlice, featureCount, canToggle } from "../lib/global.js";
+import { memo } from "../../lib/memo.js";
+import { batchSize, matrixSlice, rowSlice } from "../../lib/codec.js";
+import { featureScores, makeOrder } from "../../lib/order.js";
+import { visibleFeatures } from "../../lib/topk.js";
+import { resolveVmax, isNonNegative } from "../../lib/colorscale.js";
+import { resolveView, globalSlice, featureCount, canToggle } from "../../lib/global.js";
+import { traitCache } from "../shared/trait_cache.js";
 
 export function createState(model) {
   const ui = { query: "" };
-  const decoders = new Map();
-  /** Decoded array trait, re-decoded only when the trait object changes. */
-  const arr = (name) => {
-    if (!decoders.has(name)) decoders.set(name, memo(decode));
-    try {
-      return decoders.get(name)(model.get(name));
-    } catch (err) {
-      console.warn(`taylor_widgets: cannot decode ${name}`, err);
-      return decoders.get(name)(null);
-    }
-  };
+  const arr = traitCache(model);
   const sampleOf = memo((M, s) => matrixSlice(M, s));
   // One memo per (B, d) trait: a row that does not have d values is treated as unknown.
   const rowMemo = () => memo((A, s, d) => { const r = rowSlice(A, s); return r && r.length === d ? r : null; });
@@ -80,9 +72,3 @@ export function createState(model) {
 
 /** Feature name for display; a missing name falls back to its index. */
 export const nameOf = (view, i) => (view.names[i] != null ? String(view.names[i]) : `feature ${i}`);
-
-/** Set model state from a user action: the one place a click touches the model. */
-export function commit(model, patch) {
-  for (const [k, v] of Object.entries(patch)) model.set(k, v);
-  model.save_changes();
-}

@@ -1,8 +1,9 @@
 // Small line chart: how the selected feature's top partners' Γ_ij move as its baseline
 // sweeps over sweep_values, with a marker at the current baseline.
-import { sweepSeries, sweepScales } from "../lib/sweep.js";
-import { fmtTick } from "../lib/format.js";
+import { sweepSeries, sweepScales } from "../../lib/sweep.js";
+import { fmtTick } from "../../lib/format.js";
 import { nameOf } from "./state.js";
+import { h } from "../shared/dom.js";
 
 export const SWEEP_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e"];
 const W = 300, H = 150;
@@ -13,17 +14,13 @@ export function drawSweep(v, i, partnerIdx) {
   if (!data || data.xs.length < 2) return null;
   const current = v.baselines ? v.baselines[i] : null;
   const sc = sweepScales(data, W, H, current);
-  const fig = document.createElement("figure");
+  const fig = h("figure");
   fig.style.margin = "6px 0";
-  const cap = document.createElement("figcaption");
-  cap.className = "tw-muted";
-  cap.textContent = `Γ_${nameOf(v, i)},j as the baseline of ${nameOf(v, i)} varies`;
-  const canvas = document.createElement("canvas");
+  const cap = h("figcaption", { class: "tw-muted" }, `Γ_${nameOf(v, i)},j as the baseline of ${nameOf(v, i)} varies`);
+  const canvas = h("canvas", { role: "img", "aria-label": cap.textContent });
   const dpr = (typeof window !== "undefined" && window.devicePixelRatio) || 1;
   canvas.width = W * dpr; canvas.height = H * dpr;
   canvas.style.width = `${W}px`; canvas.style.height = `${H}px`;
-  canvas.setAttribute("role", "img");
-  canvas.setAttribute("aria-label", cap.textContent);
   const ctx = canvas.getContext("2d");
   if (ctx) {
     ctx.scale(dpr, dpr);
@@ -52,19 +49,15 @@ export function drawSweep(v, i, partnerIdx) {
       ctx.setLineDash([]);
     }
   }
-  const keyEl = document.createElement("div");
+  const keyEl = h("div");
   keyEl.style.fontSize = "11px";
   data.series.forEach((s, k) => {
-    const item = document.createElement("span");
+    const item = h("span", {}, `— ${nameOf(v, s.j)}`);
     item.style.marginRight = "8px";
     item.style.color = SWEEP_COLORS[k % SWEEP_COLORS.length];
-    item.textContent = `— ${nameOf(v, s.j)}`;
     keyEl.appendChild(item);
   });
-  const marker = document.createElement("span");
-  marker.className = "tw-muted";
-  marker.textContent = "┆ current baseline";
-  keyEl.appendChild(marker);
+  keyEl.appendChild(h("span", { class: "tw-muted" }, "┆ current baseline"));
   fig.append(cap, canvas, keyEl);
   return fig;
 }

@@ -1,32 +1,46 @@
 """The one binary serializer for array traits (js/CONTRACT.md "Arrays"; mirror: js/src/lib/codec.js).
 
 On the wire an array is ``{"dtype": "float32", "shape": [...], "view": <bytes>}``: C-contiguous
-little-endian float32, never a JSON list. `Float32Array` is the trait every widget uses for
-arrays; it stores a read-only float32 numpy array and only notifies when the values changed.
+little-endian float32, never a JSON list. The trait every widget uses for arrays is
+`traits.Float32Array`; it stores what `as_float32` returns, a read-only float32 numpy array.
 """
 from __future__ import annotations
 
 import numpy as np
-import traitlets
+
+from .checks import TraitTypeError, TraitValueError
 
 _F32 = np.dtype("<f4")
 EMPTY_SHAPE = (0,)
+_NUMPY_FLOATS = ("torch.float16", "torch.float32", "torch.float64")
+
+
+def to_numpy(value):
+    """A torch tensor as a numpy array (detached, on the CPU); anything else unchanged.
+
+    bfloat16 and the float8 types have no numpy dtype: they are widened to float32 first, which
+    is exact, instead of failing in `.numpy()`.
+    """
+    if not (hasattr(value, "detach") and hasattr(value, "cpu")):  # torch.Tensor, without importing torch
+        return value
+    t = value.detach().cpu()
+    if t.is_floating_point() and str(t.dtype) not in _NUMPY_FLOATS:
+        t = t.float()
+    return t.numpy()
 
 
 def as_float32(value, name: str = "array") -> np.ndarray:
     """A C-contiguous little-endian float32 copy-if-needed of a numpy array, torch tensor or list."""
     if value is None:
         return np.zeros(EMPTY_SHAPE, dtype=_F32)
-    if hasattr(value, "detach") and hasattr(value, "cpu"):  # torch.Tensor, without importing torch
-        value = value.detach().cpu().numpy()
     try:
-        arr = np.asarray(value)
+        arr = np.asarray(to_numpy(value))
     except (TypeError, ValueError) as err:
-        raise TypeError(f"{name}: expected an array-like of numbers, got {type(value).__name__}") from err
+        raise TraitTypeError(f"{name}: expected an array-like of numbers, got {type(value).__name__}") from err
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
-        raise TypeError(f"{name}: expected numbers, got an array of dtype {arr.dtype}")
+        raise TraitTypeError(f"{name}: expected numbers, got an array of dtype {arr.dtype}")
     if np.iscomplexobj(arr):
-        raise TypeError(f"{name}: expected real numbers, got dtype {arr.dtype}")
+        raise TraitTypeError(f"{name}: expected real numbers, got dtype {arr.dtype}")
     if arr.size == 0:
         return np.zeros(EMPTY_SHAPE, dtype=_F32)
     out = np.ascontiguousarray(arr, dtype=_F32)
@@ -64,29 +78,29 @@ def array_to_json(value, widget=None) -> dict:
     return out
 
 
-def array_from_json(value, widget=None) -> np.ndarray:
+def array_from_json(value, widget=None, name: str = "array") -> np.ndarray:
     """Deserialize what the front end sends (the trait form with a bytes/memoryview), or a plain list."""
     if value is None:
-        return as_float32(None)
+        return as_float32(None, name)
     if isinstance(value, (list, tuple)):
-        return as_float32(value)
+        return as_float32(value, name)
     if not isinstance(value, dict) or "view" not in value:
-        raise TypeError(f"array: expected {{dtype, shape, view}}, got {type(value).__name__}")
+        raise TraitTypeError(f"{name}: expected {{dtype, shape, view}}, got {type(value).__name__}")
     dtype = value.get("dtype", "float32")
     if dtype != "float32":
-        raise TypeError(f"array: expected dtype float32 on the wire, got {dtype!r}")
+        raise TraitTypeError(f"{name}: expected dtype float32 on the wire, got {dtype!r}")
     view = value["view"]
     if isinstance(view, (list, tuple)):  # a JS Array that was sent without a buffer
         flat = np.asarray(view, dtype=_F32)
     else:
         raw = bytes(memoryview(view).cast("B")) if not isinstance(view, bytes) else view
         if len(raw) % 4:
-            raise ValueError(f"array: {len(raw)} bytes is not a whole number of float32 values")
+            raise TraitValueError(f"{name}: {len(raw)} bytes is not a whole number of float32 values")
         flat = np.frombuffer(raw, dtype=_F32)
     shape = tuple(int(n) for n in value.get("shape", [flat.size]))
     if int(np.prod(shape)) != flat.size:
-        raise ValueError(f"array: shape {list(shape)} needs {int(np.prod(shape))} values, got {flat.size}")
-    return as_float32(flat.reshape(shape))
+        raise TraitValueError(f"{name}: shape {list(shape)} needs {int(np.prod(shape))} values, got {flat.size}")
+    return as_float32(flat.reshape(shape), name)
 
 
 def same_array(a, b) -> bool:
@@ -94,34 +108,3 @@ def same_array(a, b) -> bool:
     if not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray):
         return False
     return a.shape == b.shape and a.tobytes() == b.tobytes()
-
-
-class Float32Array(traitlets.TraitType):
-    """A float32 array trait, synced in binary. `ndim` restricts the rank (an empty [0] always passes)."""
-
-    info_text = "a float32 array"
-
-    def __init__(self, ndim: int | None = None, **kwargs):
-        self.ndim = ndim
-        kwargs.setdefault("default_value", np.zeros(EMPTY_SHAPE, dtype=_F32))
-        super().__init__(**kwargs)
-        self.tag(sync=True, to_json=array_to_json, from_json=array_from_json)
-
-    def validate(self, obj, value):
-        arr = as_float32(value, self.name or "array")
-        if self.ndim is not None and arr.size and arr.ndim != self.ndim:
-            raise traitlets.TraitError(
-                f"{self.name}: expected a {self.ndim}-d array, got shape {tuple(arr.shape)}"
-            )
-        return arr
-
-    def set(self, obj, value):
-        # Notify only on a real change: numpy's == is elementwise, so traitlets would always fire.
-        new = self._validate(obj, value)
-        old = obj._trait_values.get(self.name, self.default_value)
-        obj._trait_values[self.name] = new
-        if not same_array(old, new):
-            obj._notify_trait(self.name, old, new)
-
-    def make_dynamic_default(self):
-        return np.zeros(EMPTY_SHAPE, dtype=_F32)

@@ -1,8 +1,6 @@
-"""Validation and trait payload for AllocationView, in one place.
+"""AllocationView payloads: an AuditResult → trait values, and the checks of its records.
 
-Every argument and every user-state trait of the view goes through a function here, so a bad
-value gets the same ValueError/TypeError (naming the argument) from the constructor, a later
-Python assignment or the front end. The bar segments are computed here, from the allocation
+The bar segments are computed here, from the allocation
 matrix E_{i,S} of each method (core/taylor/audit.py): for player i the effects split into four kinds,
 
     own          E_{i,{i}}                     its own independent effect
@@ -19,9 +17,8 @@ from numbers import Real
 
 import numpy as np
 
-from ..core import AuditResult
-from . import _checks as chk
-from ._serialize import as_float32
+from ...core import AuditResult
+from ..checks import TraitTypeError, TraitValueError, check_names, check_str
 
 KINDS = ("own", "interaction", "others", "baseline")
 MEASURES = ("P1", "P2_leak", "P2_amount", "P3_leak", "P3_amount")
@@ -49,18 +46,18 @@ def segments(allocation: np.ndarray) -> np.ndarray:
 def audit_payload(audit, feature_names=None, title=None) -> dict:
     """Trait values for AllocationView from an AuditResult (every sample, every method)."""
     if not isinstance(audit, AuditResult):
-        raise TypeError(f"audit: expected the AuditResult of tw.attribution_audit, got {type(audit).__name__}")
+        raise TraitTypeError(f"audit: expected the AuditResult of tw.attribution_audit, got {type(audit).__name__}")
     if not audit.methods:
-        raise ValueError("audit: holds no method results (every method was skipped); nothing to show")
+        raise TraitValueError("audit: holds no method results (every method was skipped); nothing to show")
     names = list(audit.methods)
     n = int(audit.n_players)
     alloc = np.stack([_np(audit.methods[m].allocation) for m in names], axis=1)  # (B, M, n, 2^n)
     attr = np.stack([_np(audit.methods[m].attributions) for m in names], axis=1)  # (B, M, n)
     if alloc.shape[2:] != (n, 2 ** n):
-        raise ValueError(f"audit: allocation matrices of shape {alloc.shape[2:]} do not match {n} players")
+        raise TraitValueError(f"audit: allocation matrices of shape {alloc.shape[2:]} do not match {n} players")
     for label, arr in (("allocation", alloc), ("attributions", attr)):
         if not np.isfinite(arr).all():
-            raise ValueError(f"audit: {label} contain NaN or Inf values")
+            raise TraitValueError(f"audit: {label} contain NaN or Inf values")
     marks = []
     for m in names:
         a = audit.methods[m]
@@ -68,12 +65,12 @@ def audit_payload(audit, feature_names=None, title=None) -> dict:
         for key, t in zip(MEASURES, (a.p1, a.p2_leak, a.p2_amount, a.p3_leak, a.p3_amount)):
             mk[key] = [_finite_float(v, f"audit: {m} {key}") for v in _np(t).reshape(-1)]
         marks.append(mk)
-    if title is not None and not isinstance(title, str):
-        raise TypeError(f"title: expected a str, got {type(title).__name__}")
+    if title is not None:
+        check_str(title, "title")
     expected = audit.expected_dividends
     return {
         "methods": names,
-        "feature_names": chk.check_names(feature_names, n),
+        "feature_names": check_names(feature_names, n),
         "allocation": alloc,
         "attributions": attr,
         "segments": segments(alloc).reshape(alloc.shape[:3] + (2 * len(KINDS),)),
@@ -93,43 +90,45 @@ def _np(t) -> np.ndarray:
 def _finite_float(v, what: str) -> float:
     v = float(v)
     if not math.isfinite(v):
-        raise ValueError(f"{what}: measure is NaN or Inf")
+        raise TraitValueError(f"{what}: measure is NaN or Inf")
     return v
 
 
-def check_method(value, methods) -> str:
-    """"" (none) or one of the audited method names."""
-    if not isinstance(value, str):
-        raise TypeError(f"method: expected a str (a method name or \"\"), got {type(value).__name__}")
-    if value and methods and value not in methods:
-        raise ValueError(f"method: expected \"\" or one of {', '.join(map(repr, methods))}, got {value!r}")
-    return value
+GAMES = ("baseline", "background")
 
 
-def check_marks(value, M: int, B: int) -> list[dict]:
-    """M dicts {"method", "game", "P1", "P2_leak", "P2_amount", "P3_leak", "P3_amount"} (B floats each)."""
+def check_marks(value, widget) -> list[dict]:
+    """M dicts {"method", "game", "P1", "P2_leak", "P2_amount", "P3_leak", "P3_amount"} (B floats each),
+    in the order of the widget's `methods`."""
+    B, M = widget._dims["B"], widget._dims["M"]
     if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
-        raise TypeError(f"marks: expected a list of dicts, got {type(value).__name__}")
+        raise TraitTypeError(f"marks: expected a list of dicts, got {type(value).__name__}")
     value = list(value)
-    if M and len(value) != M:
-        raise ValueError(f"marks: expected {M} entries (one per method), got {len(value)}")
+    if len(value) != M:
+        raise TraitValueError(f"marks: expected {M} entries (one per method), got {len(value)}")
     for k, mk in enumerate(value):
         if not isinstance(mk, dict) or set(mk) != {"method", "game", *MEASURES}:
-            raise ValueError(f"marks[{k}]: expected keys method, game, {', '.join(MEASURES)}")
+            raise TraitValueError(f"marks[{k}]: expected keys method, game, {', '.join(MEASURES)}")
+        if not isinstance(mk["method"], str) or mk["game"] not in GAMES:
+            raise TraitValueError(f"marks[{k}]: expected a method name and a game in {GAMES}")
         for key in MEASURES:
             vals = mk[key]
-            if not isinstance(vals, list) or (B and len(vals) != B):
-                raise ValueError(f"marks[{k}][{key!r}]: expected a list of {B} numbers")
+            if not isinstance(vals, list) or len(vals) != B:
+                raise TraitValueError(f"marks[{k}][{key!r}]: expected a list of {B} numbers")
             if any(isinstance(v, bool) or not isinstance(v, Real) or not math.isfinite(v) for v in vals):
-                raise ValueError(f"marks[{k}][{key!r}]: expected finite numbers")
+                raise TraitValueError(f"marks[{k}][{key!r}]: expected finite numbers")
     return value
 
 
-def check_tol(value) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"tol: expected a finite number ≥ 0, got {value!r}")
-    return float(value)
+def check_skipped(value, widget=None) -> dict:
+    """{method: reason}: both strings."""
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise TraitTypeError(f"skipped: expected a dict {{method: reason}} of strings, got {value!r}")
+    return dict(value)
 
 
-def as_array(value, name: str) -> np.ndarray:
-    return as_float32(value, name)
+def segment_refusal(widget, seg: np.ndarray):
+    """Bar segments alternate positive and negative parts: the even ones ≥ 0, the odd ones ≤ 0."""
+    if (seg[..., 0::2] < 0).any() or (seg[..., 1::2] > 0).any():
+        return "expected [positive, negative] parts per kind: entries 0, 2, 4, 6 ≥ 0 and 1, 3, 5, 7 ≤ 0"
+    return None

@@ -1,24 +1,12 @@
 // PNG and CSV of the current view: what is on screen (one sample or the global matrix, order,
 // filter, colours), plus the drill-down partners and the listed higher-order sets in the CSV.
-import { matrixViewCSV } from "../lib/csv_view.js";
-import { partners, setsForPair } from "../lib/topk.js";
+import { matrixViewCSV } from "../../lib/csv_view.js";
+import { partners, setsForPair } from "../../lib/topk.js";
 import { MAX_SETS_PER_ORDER } from "./drill_panel.js";
-import { legendStops, legendLow, legendLutIndex, lut } from "../lib/colorscale.js";
-import { fmt, fmtTick } from "../lib/format.js";
+import { legendStops, legendLow, legendLutIndex, lut } from "../../lib/colorscale.js";
+import { fmt, fmtTick } from "../../lib/format.js";
 import { nameOf } from "./state.js";
-
-/** Start a download of `href` (data: or blob: URL) named `filename`. */
-function download(href, filename, root) {
-  const a = document.createElement("a");
-  a.href = href;
-  a.download = filename;
-  a.style.display = "none";
-  root.appendChild(a); // some browsers ignore clicks on detached anchors
-  a.click();
-  a.remove();
-}
-
-const slug = (s) => (String(s || "interactions").replace(/[^\w.-]+/g, "_").slice(0, 60) || "interactions");
+import { download, slug } from "../shared/dom.js";
 
 export function exportCSV(v, root) {
   if (!v.m) return null;
@@ -31,7 +19,7 @@ export function exportCSV(v, root) {
     setGroups: v.pair ? setsForPair(v.higherOrder, v.pair[0], v.pair[1], MAX_SETS_PER_ORDER) : [],
   });
   const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
-  download(url, `${slug(v.title)}.csv`, root);
+  download(url, `${slug(v.title, "interactions")}.csv`, root);
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
   return text;
 }
@@ -80,6 +68,6 @@ export function exportPNG({ canvas, layout: L, view: v }, root) {
   ctx.fillStyle = "#444"; ctx.font = "10px sans-serif"; ctx.textAlign = "left"; ctx.textBaseline = "middle";
   for (const s of legendStops(v.vmax, 5, legendLow(v.vmax, v.nonNegative))) ctx.fillText(s.end ? fmt(s.value) : fmtTick(s.value), lx + 16, y0 + (1 - s.t) * L.plot);
   const url = out.toDataURL("image/png");
-  download(url, `${slug(v.title)}.png`, root);
+  download(url, `${slug(v.title, "interactions")}.png`, root);
   return url;
 }

@@ -1,10 +1,15 @@
-// Explorer's baseline editor. Editing a value sets `baseline` (a fresh float32 payload) and
-// `baseline_kind = "custom"`, saves, and asks the kernel to recompute after the user pauses
-// (debounced). Whatever the kernel says, the user's edits stay; failures show in tw-status.
-import { decode, encode } from "../lib/codec.js";
-import { invoke, isNoKernel } from "../lib/invoke.js";
-import { fmt } from "../lib/format.js";
-import { nameOf, commit } from "./state.js";
+// Explorer's baseline editor. The traits are the one source of truth: an edit commits
+// `baseline` (a fresh float32 payload) and `baseline_kind = "custom"`, a kind or row choice
+// commits `baseline_kind` / `baseline_sample`; then the bare "apply_baseline" request asks the
+// kernel to explain that state and to answer how it went (it sets matrix, baseline, … itself).
+// Slider drags only set the model locally and commit once the user pauses (debounced). A
+// refused or failed edit comes back as Python's previous values, and the error shows in tw-status.
+import { decode, encode } from "../../lib/codec.js";
+import { invoke, isNoKernel } from "../../lib/invoke.js";
+import { fmt } from "../../lib/format.js";
+import { nameOf } from "../matrix/state.js";
+import { h } from "../shared/dom.js";
+import { commit } from "../shared/trait_cache.js";
 
 // Slider drags coalesce over this window; a committed edit (number field change, slider release,
 // kind change) is sent at once, since it is the user's final value.
@@ -12,14 +17,9 @@ export const DEBOUNCE_MS = 150;
 export const REQUEST_TIMEOUT_MS = 60_000; // a recompute on CPU can take a while; ≥ 30 s by contract
 export const MAX_ROWS = 100; // more rows than this is a wall of sliders: narrow with top-N/search
 export const KINDS = ["zeros", "mean", "median", "sample", "custom"];
+/** The kernel command (Python answers it in Explorer._on_apply_baseline). */
+export const APPLY = "apply_baseline";
 const NO_KERNEL = "live kernel needed to recompute";
-
-const h = (tag, attrs = {}, text) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text != null) e.textContent = text;
-  return e;
-};
 
 /** Slider bounds for feature i: data_range when known, else around input and baseline. */
 export function sliderRange(range, d, i, input, base) {
@@ -53,10 +53,9 @@ export function createBaselineEditor({ model, state, invalidate, setStatus }) {
 
   let timer = null, inflight = null, local = null, rowsKey = [], valuesKey = [], rows = new Map();
 
-  const d = () => state.derive().d;
   function currentBaseline() {
     const b = decode(model.get("baseline"));
-    if (b.size === d()) return Float32Array.from(b.data);
+    if (b.size === state.derive().d) return Float32Array.from(b.data);
     const v = state.derive();
     return v.baselines ? Float32Array.from(v.baselines) : new Float32Array(v.d);
   }
@@ -68,61 +67,56 @@ export function createBaselineEditor({ model, state, invalidate, setStatus }) {
     if (local) return setStatus(local);
     setStatus({ state: st.state || "idle", text: st.state === "idle" ? st.message || "" : st.message || st.state || "", progress: st.progress });
   }
-  async function request(name, msg) {
+  /** Commit what the model holds and ask the kernel to apply it. `what` names the change in an
+   * error, `busy` while it runs. */
+  async function apply(what, busy = what) {
+    clearTimeout(timer);
+    timer = null;
+    model.save_changes();
     if (inflight) inflight.abort(new DOMException("superseded", "AbortError"));
     const ctl = new AbortController();
     inflight = ctl;
-    const what = name === "recompute" ? "Recompute" : `Setting the baseline to ${msg.kind}`;
-    showLocal({ state: "computing", text: name === "recompute" ? "Recomputing…" : `${what}…`, progress: 0 });
+    showLocal({ state: "computing", text: `${busy}…`, progress: 0 });
     try {
-      const [res] = await invoke(model, name, msg, { signal: ctl.signal, timeoutMs: REQUEST_TIMEOUT_MS });
-      if (ctl !== inflight) return null;
+      const [res] = await invoke(model, APPLY, {}, { signal: ctl.signal, timeoutMs: REQUEST_TIMEOUT_MS });
+      if (ctl !== inflight) return;
       inflight = null;
-      if (res && res.ok) { showLocal(null); return res; }
-      showLocal({ state: "error", text: `${what} failed: ${(res && res.error) || "unknown error"}` });
+      if (res && res.ok) showLocal(null);
+      else showLocal({ state: "error", text: `${what} failed: ${(res && res.error) || "unknown error"}` });
     } catch (err) {
-      if (ctl !== inflight) return null; // superseded by a newer edit: not an error
+      if (ctl !== inflight) return; // superseded by a newer edit: not an error
       inflight = null;
       const hint = model.get("kernel_hint");
       showLocal(isNoKernel(err)
         ? { state: "error", text: `${NO_KERNEL}${hint ? ` — ${hint}` : ""}` }
         : { state: "error", text: `${what} failed: ${err && err.message ? err.message : err}` });
     }
-    return null;
   }
-  function sendRecompute() {
-    timer = null;
-    request("recompute", { baseline: Array.from(currentBaseline()), kind: model.get("baseline_kind") || "custom", sample: model.get("baseline_sample") | 0 });
-  }
+  const recompute = () => apply("Recompute", "Recomputing");
   function scheduleRecompute(now = false) {
     clearTimeout(timer);
-    if (now) sendRecompute();
-    else timer = setTimeout(sendRecompute, DEBOUNCE_MS);
-  }
-  async function setKind(k) {
-    const res = await request("set_kind", { kind: k, sample: model.get("baseline_sample") | 0 });
-    // Python normally sets `baseline` itself before answering; adopt its values only if not.
-    if (res && Array.isArray(res.baseline) && res.baseline.length === d()) {
-      const cur = currentBaseline();
-      if (res.baseline.some((x, i) => Math.fround(x) !== cur[i])) commit(model, { baseline: encode(res.baseline) });
-    }
+    if (now) recompute();
+    else timer = setTimeout(recompute, DEBOUNCE_MS);
   }
 
-  // ---- user edits: set model state, then the debounced request ----
+  // ---- user edits: set model state; commit it with the (debounced) request ----
   function edit(i, value, now = false) {
     if (!Number.isFinite(value)) return;
     const b = currentBaseline();
     b[i] = value;
-    commit(model, { baseline: encode(b), baseline_kind: "custom" });
+    model.set("baseline", encode(b)); // a drag repaints here at once and reaches the kernel on commit
+    model.set("baseline_kind", "custom");
     scheduleRecompute(now);
   }
   kind.addEventListener("change", () => {
-    commit(model, { baseline_kind: kind.value });
-    if (kind.value === "custom") scheduleRecompute(true); else { clearTimeout(timer); setKind(kind.value); }
+    model.set("baseline_kind", kind.value);
+    if (kind.value === "custom") scheduleRecompute(true);
+    else apply(`Setting the baseline to ${kind.value}`);
   });
   sampleIdx.addEventListener("change", () => {
-    commit(model, { baseline_sample: Math.max(0, Math.round(Number(sampleIdx.value) || 0)) });
-    if (model.get("baseline_kind") === "sample") setKind("sample");
+    const row = Math.max(0, Math.round(Number(sampleIdx.value) || 0));
+    if (model.get("baseline_kind") === "sample") { model.set("baseline_sample", row); apply("Setting the baseline to sample"); }
+    else commit(model, { baseline_sample: row });
   });
   table.addEventListener("input", (e) => {
     const i = Number(e.target.dataset.feature);
@@ -139,6 +133,10 @@ export function createBaselineEditor({ model, state, invalidate, setStatus }) {
     // slider released: send the final value now instead of waiting out the drag's debounce
     else if (e.target.type === "range" && timer !== null) scheduleRecompute(true);
   });
+
+  // A field skips updates while it has the focus (the user is typing there); when it loses it,
+  // show the model's value, e.g. Python's previous baseline after a refused edit.
+  el.addEventListener("focusout", () => { valuesKey = []; invalidate(); });
 
   function buildRows(v, feats) {
     rows = new Map();
