@@ -1,6 +1,9 @@
-"""The hosts the browser tests and benchmarks/widget_render.py drive: the system Chromium and
-its launch flags (Playwright cannot download a browser here), and a throwaway jupyter server on
-loopback serving one single-cell notebook, with a way to run that cell from Playwright."""
+"""The hosts that the browser tests (tests/browser/) and benchmarks/widget_render.py drive.
+
+The system Chromium and its launch flags (Playwright cannot download a browser here), a free
+loopback port, and a throwaway jupyter server serving one single-cell notebook, with a way to
+run that cell from Playwright. Playwright is a test extra: it is imported only when a cell is run.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -12,8 +15,6 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -80,6 +81,8 @@ def run_first_cell(page, attempts: int = 6) -> None:
     A run requested before the kernel connects is dropped silently, so it is repeated until the
     prompt says it was taken (a condition polled by the page, not a fixed sleep).
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     editor = page.locator(".jp-Cell .cm-content").first
     editor.wait_for(timeout=60_000)
     for _ in range(attempts):
