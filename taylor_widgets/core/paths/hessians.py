@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import torch
 
+from .. import draws
 from .. import inputs as inp
+from .. import options as opt
 from .. import quadrature as quad
 from .engine import deterministic_points, hessian_terms
 from .setup import (
-    adaptive_schedule, baseline_outputs, expected_points, fixed_baseline_outputs, group_cols, make_result,
-    prepare, still_failing, warn_unconverged,
+    adaptive_schedule, baseline_outputs, check_steps, check_tol, expected_points, fixed_baseline_outputs, group_cols,
+    make_result, prepare, still_failing, warn_unconverged,
 )
 
 
@@ -37,8 +39,10 @@ def integrated_hessians(
     chunk (default: about 256 MiB of tangents; peak memory ≈ output + chunk_size × (rows+1)
     × (3D + activations) floats). max_bytes: refuse outputs larger than this (default 2 GiB).
     """
+    steps, tol = check_steps(steps, rule, "ih"), check_tol(tol)
+    chunk_size = opt.optional_positive_int(chunk_size, "chunk_size")
     s = prepare(model, x, target, feature_names, embedding_axis)
-    xb = inp.as_baseline(baseline, s.x.reshape(-1, *s.feature_shape)).reshape(s.x.shape)
+    xb = s.baseline(baseline)
     fb = fixed_baseline_outputs(s, xb)
     rows, directions = _directions(s, rows, max_bytes)
     gamma = diag = total = None
@@ -66,8 +70,11 @@ def expected_hessians(
 
     Each of the `samples` draws per input takes one baseline row and γ = αβ with α, β ~ U(0, 1),
     and uses that one baseline for both integrals. Completeness holds in expectation:
-    ΣΓ ≈ f(x) − E f(x'); `completeness_error` is against the baselines actually drawn.
+    ΣΓ ≈ f(x) − E f(x'); `completeness_error` is against the baselines actually drawn. seed: an
+    int (each input's draws then depend on the seed and that input only), one int per input, or
+    None (core/draws.py).
     """
+    chunk_size, seed = opt.optional_positive_int(chunk_size, "chunk_size"), draws.check_seed(seed)
     s = prepare(model, x, target, feature_names, embedding_axis)
     pts = expected_points(s, data, samples, seed, draw_gamma=True)
     rows, directions = _directions(s, rows, max_bytes)
@@ -96,7 +103,7 @@ def _terms(s, pts, directions, rows, chunk_size, subset):
     own = slice(None) if subset is None else subset
     A, G, peak = hessian_terms(s.f, s.x[own], s.sel[own], pts, directions, chunk_size)
     if peak == 0.0 and bool((G != 0).any()):
-        inp.warn_if_piecewise_linear(s.model)
+        inp.warn_if_piecewise_linear(s.prepared.user_model)
     gamma, diag = group_cols(s, A), group_cols(s, G)
     if rows is None:
         gamma = gamma + torch.diag_embed(diag)
