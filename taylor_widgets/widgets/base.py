@@ -9,13 +9,19 @@ It owns what each widget would otherwise repeat:
 - front-end updates that are all-or-nothing: a refused value leaves Python's state as it was
   and sends it back, so the view never keeps a value that Python did not accept;
 - kernel commands: a front-end command name maps to a method (`_commands`), whose dict answer
-  goes back to the view. The JS side is js/src/lib/invoke.js.
+  goes back to the view. The JS side is js/src/lib/invoke.js;
+- the static fallback: the display bundle carries, next to the live view, an `image/png` picture
+  of the current view (from the widget's `_snapshot_figure()`, drawn with matplotlib) and a
+  `text/plain` line saying how to make it live. Hosts that cannot run widgets (GitHub, an
+  untrusted notebook, `nbconvert --to markdown`) show the picture.
 
 A new widget is a subclass with its traits (traits.py), `_dims` set before
 `super().__init__`, and a JS entry on the shared frame (js/src/views/shared/frame.js).
 """
 from __future__ import annotations
 
+import base64
+import io
 from pathlib import Path
 from typing import ClassVar
 
@@ -56,6 +62,42 @@ class TaylorWidget(anywidget.AnyWidget):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({', '.join(f'{k}={v}' for k, v in self._repr_fields())})"
+
+    # --- the static fallback: a picture wherever widgets cannot run ---
+    #: The text/plain line of the display bundle, after the repr.
+    _LIVE_HINT = "interactive view: run the cell, or trust the notebook, to make it live"
+
+    def _snapshot_figure(self):
+        """A matplotlib Figure of the current view (same colours, legend and title), or None.
+
+        Each widget overrides this; the base turns it into the `image/png` of the display bundle.
+        """
+        return None
+
+    def snapshot_png(self, dpi: int = 100) -> bytes | None:
+        """PNG bytes of `_snapshot_figure()` (deterministic: no timestamp metadata), or None."""
+        fig = self._snapshot_figure()
+        if fig is None:
+            return None
+        import matplotlib.pyplot as plt  # only when a picture is asked for
+
+        try:
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+        finally:
+            plt.close(fig)
+        return buf.getvalue()
+
+    def _repr_mimebundle_(self, **kwargs):
+        out = super()._repr_mimebundle_(**kwargs)
+        if out is None:
+            return None
+        data, metadata = out if isinstance(out, tuple) else (out, {})
+        data["text/plain"] = f"{data.get('text/plain', repr(self))}  [{self._LIVE_HINT}]"
+        png = self.snapshot_png()
+        if png is not None:
+            data["image/png"] = base64.b64encode(png).decode("ascii")
+        return data, metadata
 
     # --- the front end's side of the state ---
     def set_state(self, sync_data):
