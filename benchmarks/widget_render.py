@@ -9,7 +9,7 @@ Timings are taken inside the page with performance.now():
   click sets `selected`, the change handler repaints before that frame);
 - round trip: JupyterLab with a live kernel; from the baseline field's change event to the
   first frame whose heatmap pixels differ. A number-field change is a committed edit and is sent
-  at once; only slider drags are debounced (baseline_editor.js DEBOUNCE_MS).
+  at once; only slider drags are debounced (js/src/views/explorer/baseline_editor.js DEBOUNCE_MS).
 Chromium: $CHROMIUM or /usr/bin/chromium. Not a test: it prints figures.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import taylor_widgets as tw  # noqa: E402
-from tests.browser._hosts import CHROMIUM, CHROMIUM_ARGS, jupyter_server, run_first_cell  # noqa: E402
+from taylor_widgets.testing.hosts import CHROMIUM, CHROMIUM_ARGS, jupyter_server, run_first_cell  # noqa: E402
 
 HASH_JS = """() => { const c = document.querySelector('[data-testid=tw-heatmap]');
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let h = 0;

@@ -1,4 +1,5 @@
-"""AnyWidget classes: core results become synced traits (binary float32 buffers + small JSON)."""
+"""AnyWidget classes over one base (base.py): core results become validated, synced traits
+(binary float32 buffers + small JSON). Payload builders live in payloads/, trait types in traits.py."""
 
 __all__: list[str] = []
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from ipywidgets.widgets.widget import _remove_buffers
 
+from .checks import check_str
+
 _SKIP = {"_esm", "_css", "layout", "tabbable", "tooltip", "_dom_classes"}
 
 # The in-page model: the subset of the anywidget model API that render() uses.
@@ -83,6 +85,10 @@ def export_html(widget, path, *, title: str | None = None) -> Path:
         raise FileNotFoundError(
             f"widget: its JS bundle was not found ({esm[:120]}); build it with `cd js && npm run build`"
         )
+    if title is not None:
+        check_str(title, "title")
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path: expected a str or pathlib.Path, got {type(path).__name__}")
     path = Path(path)
     page_title = title if title is not None else (getattr(widget, "title", "") or type(widget).__name__)
     css = str(getattr(widget, "_css", "") or "")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.browser._hosts import CHROMIUM, CHROMIUM_ARGS, free_port
+from taylor_widgets.testing.hosts import CHROMIUM, CHROMIUM_ARGS, free_port
 
 torch.set_num_threads(1)
 
