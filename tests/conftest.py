@@ -17,3 +17,11 @@ def conv():
 @pytest.fixture
 def product():
     return Product()
+
+
+@pytest.fixture(scope="session")
+def store_100k(tmp_path_factory):
+    """A store of 100,000 examples (d = 5, Integrated Hessians), written once per session."""
+    from _stores import write_store
+
+    return write_store(tmp_path_factory.mktemp("stores") / "ih_100k", 100_000)

@@ -19,3 +19,8 @@ __all__ += ["CAMViewer"]
 from .allocation_view import AllocationView
 
 __all__ += ["AllocationView"]
+
+# --- dataset explorer over a store (issue 13) ---
+from .dataset_explorer import DatasetExplorer
+
+__all__ += ["DatasetExplorer"]

@@ -36,7 +36,8 @@ class TaylorWidget(anywidget.AnyWidget):
 
     #: The `_dims` keys that make up `_shape`, in order.
     _shape_dims: ClassVar[tuple[str, ...]] = ()
-    #: Front-end command name → name of the method that answers it: method(msg) → dict.
+    #: Front-end command name → name of the method that answers it: method(msg) → dict, or
+    #: (dict, buffers) to send binary data with the answer (e.g. one example's matrix).
     _commands: ClassVar[dict[str, str]] = {}
 
     def __init_subclass__(cls, bundle: str | None = None, **kwargs):
@@ -131,4 +132,5 @@ class TaylorWidget(anywidget.AnyWidget):
             reply = getattr(self, method)(content.get("msg")) if method else {"ok": False, "error": f"unknown command {name!r}"}
         except Exception as err:  # noqa: BLE001 - the view waits for an answer; it must always get one
             reply = {"ok": False, "error": f"{type(err).__name__}: {err}"}
-        self.send({"id": content.get("id"), "kind": "anywidget-command-response", "response": reply}, [])
+        reply, buffers = reply if isinstance(reply, tuple) else (reply, [])
+        self.send({"id": content.get("id"), "kind": "anywidget-command-response", "response": reply}, buffers)

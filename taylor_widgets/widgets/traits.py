@@ -234,3 +234,12 @@ class Record(t.TraitType):
 
     def make_dynamic_default(self):
         return copy.deepcopy(self._default)
+
+
+class Flag(t.Bool):
+    """A bool (numpy bools welcome); anything else is refused with the trait's name."""
+
+    def validate(self, obj, value):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TraitTypeError(f"{self.name}: expected True or False, got {value!r}")
+        return bool(value)
