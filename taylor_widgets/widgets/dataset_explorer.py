@@ -100,7 +100,7 @@ class DatasetExplorer(InteractionMatrix, bundle="dataset_explorer"):
         arrays = self._read(kept)
         data = {"matrix": arrays["values"], "attributions": arrays.get("attributions"), "inputs": arrays["inputs"],
                 "baselines": arrays.get("baselines"), "feature_names": feature_names or ex.feature_names}
-        self._init_traits(data, ex.method, title=title if title is not None else f"{ex.method} over {n} examples",
+        self._init_traits(data, ex.method, title=title if title is not None else f"{glb.method_name(ex.method)} over {n:,} examples",
                           dims={"N": len(ex)}, aggregate=aggregate, view=view, order=order, top_n=top_n,
                           color_scale=color_scale)
         self.kept, self.kept_rows = kept.tolist(), self._table.rows(np.arange(keep))

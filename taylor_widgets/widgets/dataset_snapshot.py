@@ -24,15 +24,17 @@ def snapshot_figure(w):
     names, d = list(w.feature_names), m.shape[0]
     scheme = (w.color_scale or {}).get("scheme", "RdBu")
     vmax = (w.color_scale or {}).get("vmax") or float(np.abs(m).max()) or 1.0
-    fig = Figure(figsize=(11, 4.8), layout="constrained")
-    ax, tab = fig.subplots(1, 2, width_ratios=[1, 1.25])
+    fig = Figure(figsize=(12, 4.8), layout="constrained")
+    ax, tab = fig.subplots(1, 2, width_ratios=[1, 1.4])
     vmin = 0.0 if (m >= 0).all() else -vmax
     cmap = scheme if vmin < 0 else _upper_half(scheme)
     im = ax.imshow(m, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
-    fig.colorbar(im, ax=ax, shrink=0.8, label=label)
+    fig.colorbar(im, ax=ax, shrink=0.8)
+    ax.set_xlabel(label, fontsize=8)
     if d <= MAX_LABELS:
         ax.set_xticks(range(d), names, rotation=90, fontsize=7)
         ax.set_yticks(range(d), names, fontsize=7)
+        ax.xaxis.set_label_position("top")
     ax.set_title(w.title, fontsize=10)
     _table(tab, w)
     return fig
@@ -58,7 +60,8 @@ def _table(ax, w):
         return
     cols = ["prediction", *(["error"] if "error" in df else []), "pair", "value"]
     cells = [[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row] for row in df[cols].itertuples(index=False)]
+    widths = {"prediction": 0.16, "error": 0.16, "pair": 0.42, "value": 0.16}
     table = ax.table(cellText=cells, rowLabels=[str(i) for i in df.index], colLabels=cols, loc="upper center",
-                     cellLoc="left")
+                     cellLoc="left", colWidths=[widths[c] for c in cols])
     table.auto_set_font_size(False)
     table.set_fontsize(7)

@@ -32,6 +32,11 @@ def aggregate(matrix: np.ndarray, how: str) -> np.ndarray:
     return as_float32(g)
 
 
+def method_name(method: str) -> str:
+    """The name shown for a method, e.g. "Integrated Hessians" (the method's own name when unknown)."""
+    return _METHOD.get(method, (None, method))[1]
+
+
 def aggregate_label(how: str, method: str, n: int, representative: bool = False) -> str:
     """E.g. "mean |Γ| over 32 samples, Integrated Hessians" or "mean (∂²f)² over 500 samples, …"."""
     sym, name = _METHOD.get(method, ("Γ", None))

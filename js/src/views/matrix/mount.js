@@ -15,15 +15,16 @@ export const VIEW_TRAITS = [
 ];
 
 /**
- * @param {{model: any, el: HTMLElement, extras?: Array<(ctx) => {el: HTMLElement, update: Function, cleanup?: Function}>, traits?: string[]}} o
+ * @param {{model: any, el: HTMLElement, extras?: Array<(ctx) => {el: HTMLElement, update: Function, cleanup?: Function}>, traits?: string[], css?: string, globalNote?: boolean}} o
  *   extras: parts below the matrix, each made from ctx = {model, state, invalidate, setStatus};
- *   traits: the extras' own traits that repaint.
+ *   traits: the extras' own traits that repaint; css: the extras' stylesheet; globalNote: whether the
+ *   extras hold per-sample values that the global view must explain (Explorer's baseline editor).
  * @returns {{cleanup: () => void, root: HTMLElement}}
  */
-export function mountMatrix({ model, el, extras = [], traits = [] }) {
+export function mountMatrix({ model, el, extras = [], traits = [], css = "", globalNote: noted = true }) {
   const state = createState(model);
   return mountFrame({
-    model, el, traits: [...VIEW_TRAITS, ...traits],
+    model, el, traits: [...VIEW_TRAITS, ...traits], css,
     build(frame) {
       // A part's message (Explorer's "Recomputing…") wins over the view's own ("no features match").
       let localMsg = "", partMsg = null;
@@ -57,7 +58,7 @@ export function mountMatrix({ model, el, extras = [], traits = [] }) {
         localMsg = v.m && v.visible.length === 0 ? `No feature matches “${v.ui.query}”${v.topN ? ` in the top ${v.topN}` : ""}.` : "";
         renderStatus();
       }
-      const nodes = [frame.title, controls.el, frame.status.el, main, ...(parts.length ? [globalNote] : []), ...parts.map((p) => p.el)];
+      const nodes = [frame.title, controls.el, frame.status.el, main, ...(parts.length && noted ? [globalNote] : []), ...parts.map((p) => p.el)];
       return { nodes, update, cleanup: () => { for (const p of parts) if (p.cleanup) p.cleanup(); } };
     },
   });
