@@ -29,16 +29,3 @@ def write_store(path, n: int, **kw):
     return tw.explain_dataset(tiny_model(), rows(n), "integrated_hessians", path, progress=False, steps=2,
                               feature_names=NAMES, **kw)
 
-
-class FailsOnLargeInputs(nn.Module):
-    """tiny_model(), but it raises on a batch holding a row whose first feature exceeds 100
-    (checked on the plain forward pass, outside vmap, which forbids data-dependent branches)."""
-
-    def __init__(self):
-        super().__init__()
-        self.net = tiny_model()
-
-    def forward(self, x):
-        if not torch._C._functorch.is_functorch_wrapped_tensor(x) and bool((x[..., 0] > 100).any()):
-            raise RuntimeError("input out of the training range")
-        return self.net(x)

@@ -7,7 +7,8 @@ import pytest
 from ipywidgets.widgets.widget import _remove_buffers
 
 import taylor_widgets as tw
-from _stores import NAMES, FailsOnLargeInputs, rows, tiny_model, write_store
+from _stores import NAMES, rows, tiny_model, write_store
+from tests.scale._scale_models import FailsOnLargeInputs  # d = 5, as the rows here
 from taylor_widgets.widgets.dataset_explorer import FETCHED
 
 PNG = b"\x89PNG\r\n\x1a\n"
