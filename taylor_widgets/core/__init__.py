@@ -1,7 +1,8 @@
 """The torch explainer core: pure functions of (model, inputs, baseline, options) → results.
 
 Nothing here imports widgets, traitlets or anywidget. One folder per method family, over the
-shared boundary (`inputs`), derivative layer (`derivatives`) and quadrature rules (`quadrature`):
+shared boundary (`inputs.prepare`, with `arrays`, `models`, `targets`, `options` and `draws`),
+derivative layer (`derivatives`), quadrature rules (`quadrature`) and result base (`results`):
 
     paths/         Integrated / Expected Gradients and Hessians
     higher_order/  cross derivatives (local, global, any order) and NID
@@ -10,6 +11,7 @@ shared boundary (`inputs`), derivative layer (`derivatives`) and quadrature rule
     saliency/      CASO / CAFO and the Hessian rank diagnostic
 """
 from .quadrature import Rule, gauss_legendre, log_weight_gauss, uniform_grid, uniform_product_grid
+from .results import Result
 from .smoothing import smooth_relu
 from .paths import PathResult, expected_gradients, expected_hessians, integrated_gradients, integrated_hessians
 from .higher_order import CrossDerivatives, GlobalInteractions, NIDResult, cross_derivatives, global_interactions, nid
@@ -21,6 +23,8 @@ from .taylor import (
 from .saliency import RankDiagnostic, SaliencyResult, cafo, caso, hessian_rank_diagnostic
 
 __all__ = [
+    # the base of every result type
+    "Result",
     # quadrature and smoothing
     "Rule", "gauss_legendre", "log_weight_gauss", "uniform_grid", "uniform_product_grid", "smooth_relu",
     # path methods

@@ -32,34 +32,26 @@ import torch
 from torch.func import grad, jvp, vjp, vmap
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
+from . import options as opt
+
 ScalarFn = Callable[..., torch.Tensor]
 
 #: Soft budget for the tensors one vmapped chunk materialises (tangents and results).
 CHUNK_BYTES = 256 * 1024**2
 
 
-def example_function(model, target_fn, feature_shape: Sequence[int]) -> ScalarFn:
-    """f(z, sel) → scalar for one example: z is the flat input (D,), sel the target's row.
+def example_function(model, target, feature_shape: Sequence[int]) -> ScalarFn:
+    """f(z, sel) → scalar for one example: z is the flat input (D,), sel its row of `target.rows()`.
 
-    `sel` is the example's one-hot row when the target is a class index, and ignored otherwise;
-    passing it as an argument keeps the function pure under vmap.
+    target: a `Target`. `sel` is the example's one-hot row when the target is a class index and
+    ignored otherwise; passing it as an argument keeps the function pure under vmap.
     """
     shape = (1, *feature_shape)
-    onehot = getattr(target_fn, "onehot", None)
 
     def f(z: torch.Tensor, sel: torch.Tensor) -> torch.Tensor:
-        out = model(z.reshape(shape))
-        if onehot is not None:
-            return (out * sel).sum()
-        return target_fn(out)[0]
+        return target.pick(model(z.reshape(shape)), sel[None])[0]
 
     return f
-
-
-def selector_rows(target_fn, B: int, device, dtype) -> torch.Tensor:
-    """Per-example rows to pass as `sel`: the one-hot matrix, or a dummy column."""
-    onehot = getattr(target_fn, "onehot", None)
-    return onehot if onehot is not None else torch.zeros(B, 1, device=device, dtype=dtype)
 
 
 def every_op_differentiable() -> contextlib.AbstractContextManager:
@@ -172,21 +164,20 @@ def line_derivatives(f: ScalarFn, z: torch.Tensor, v: torch.Tensor, *args) -> tu
     return g @ v, hv @ v
 
 
-def batched_outputs(model, target_fn, z: torch.Tensor, sel: torch.Tensor, feature_shape, chunk: int = 4096) -> torch.Tensor:
-    """f(z) for flat points z (N, D) with their target rows sel (N, ·) → (N,), without a graph."""
-    onehot = getattr(target_fn, "onehot", None)
+def batched_outputs(model, target, z: torch.Tensor, sel: torch.Tensor, feature_shape, chunk: int = 4096) -> torch.Tensor:
+    """f(z) for flat points z (N, D) with their `target.rows(owner)` selectors sel (N, ·) → (N,), without a graph."""
     outs = []
     with torch.no_grad():
         for s in range(0, z.shape[0], chunk):
             out = model(z[s : s + chunk].reshape(-1, *feature_shape))
-            outs.append((out * sel[s : s + chunk]).sum(-1) if onehot is not None else target_fn(out))
+            outs.append(target.pick(out, sel[s : s + chunk]))
     return torch.cat(outs)
 
 
 def chunk_size(per_item_bytes: float, requested: int | None = None, budget: int = CHUNK_BYTES) -> int:
     """Items per vmapped chunk so that one chunk stays near `budget` bytes."""
     if requested is not None:
-        return max(1, int(requested))
+        return opt.positive_int(requested, "chunk_size")
     return max(1, min(4096, int(budget // max(per_item_bytes, 1.0))))
 
 

@@ -1,69 +1,138 @@
-"""Normalise user arguments once, at the boundary.
+"""The one boundary: every public core function normalises its model, input and target here.
 
-Every public core function calls into this module, so the maths underneath only ever sees one
-form: a batched floating input on the model's device, a baseline broadcast to it, and a target
-turned into a function that maps a model output to one scalar per example.
+`prepare(model, x, target)` checks the model (models.py), converts `x` (tensor, numpy or pandas,
+arrays.py) to a batched floating tensor on the model's device and dtype, runs the model once,
+reads its output as a tensor and turns `target` into a `Target` (targets.py). The result,
+`Prepared`, converts the baseline and the background data the same way. The maths underneath
+only ever sees one form. Scalar options are checked by options.py.
 """
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import torch
 
-TargetFn = Callable[[torch.Tensor], torch.Tensor]
+from . import options as opt
+from .arrays import to_tensor
+from .models import check_model, device_dtype, read_output, tensor_model, warn_if_piecewise_linear
+from .targets import Target
+
+__all__ = [
+    "MAX_RESULT_BYTES", "Prepared", "Target", "as_baseline", "as_data", "as_feature_names", "as_input", "as_rows",
+    "check_model", "check_result_size", "device_dtype", "model_device_dtype", "prepare", "warn_if_piecewise_linear",
+]
 
 #: Default limit on the bytes of a dense interaction result before we refuse and point to rows.
 MAX_RESULT_BYTES = 2 * 1024**3
 
+#: The former name of `device_dtype`, kept for callers written before the boundary moved to models.py.
+model_device_dtype = device_dtype
 
-def model_device_dtype(model: torch.nn.Module | Callable) -> tuple[torch.device | None, torch.dtype | None]:
-    """The device and floating dtype of the model's first parameter; (None, None) if it has none.
 
-    None means "keep the input's": a parameter-free model follows its input.
+@dataclass
+class Prepared:
+    """A checked call: the model as called (tensor out), the input, its target and f(x)."""
+
+    model: Callable  # returns a tensor (the user's model, or a reader around it)
+    user_model: object  # what the user passed: layers are looked up on it
+    x: torch.Tensor  # (B, *S) on the model's device and dtype
+    target: Target
+    output: torch.Tensor  # (B,) the explained scalar f(x)
+    raw_output: torch.Tensor  # (B, ...) the model's output at x
+    columns: list | None  # the labels of a pandas x, else None
+
+    @property
+    def feature_shape(self) -> tuple[int, ...]:
+        return tuple(self.x.shape[1:])
+
+    def baseline(self, baseline) -> torch.Tensor:
+        """The baseline broadcast to x (B, *S): None → zeros, a finite number, (*S) shared or (B, *S)."""
+        return as_baseline(baseline, self.x, self.columns)
+
+    def data(self, data, name: str = "data") -> torch.Tensor:
+        """Background samples (N, *S) with x's features, on x's device and dtype."""
+        return as_data(data, self.x, name, self.columns)
+
+    def feature_names(self, names, n: int) -> list[str] | None:
+        """Validated names for n features; without names, a pandas x's columns when there are n."""
+        if names is not None or self.columns is None or len(self.columns) != n:
+            return as_feature_names(names, n)
+        return [str(c) for c in self.columns]
+
+
+def prepare(model, x, target, *, name: str = "x", layout: tuple[int, str] | None = None,
+            default_target: str = "output") -> Prepared:
+    """Check the model, convert `x` (B, *S) (named `name` in errors), run the model once, normalise `target`.
+
+    target: None for scalar-output models ((B,) or (B, 1)); an int class index; a (B,) tensor
+    of indices; or a callable mapping the output (B, ...) to (B,). layout: (ndim, description)
+    when the method needs inputs of one rank, e.g. (4, "images (B, C, H, W)").
+    default_target: what target=None means on a (B, C) output: "output" (an error unless C = 1)
+    or "predicted" (each example's argmax class, as the saliency methods explain).
     """
-    if isinstance(model, torch.nn.Module):
-        for p in list(model.parameters()) + list(model.buffers()):
-            if p.is_floating_point():
-                return p.device, p.dtype
-    return None, None
-
-
-def check_model(model) -> None:
-    if not callable(model):
-        raise TypeError(f"model: expected a torch.nn.Module or a callable, got {type(model).__name__}")
-
-
-def as_input(x, name: str, device, dtype, *, min_dim: int = 1) -> torch.Tensor:
-    """Check a user tensor and move it to the model's device and dtype.
-
-    Integer tensors are refused: they are token ids, and derivatives need embeddings.
-    """
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{name}: expected a torch.Tensor, got {type(x).__name__}")
-    if not (x.is_floating_point() or x.is_complex()):
-        raise TypeError(
-            f"{name}: expected a floating-point tensor, got dtype {x.dtype}. Integer inputs look like "
-            "token ids; derivatives need embeddings: pass model.embed(tokens) and a model that "
-            "takes embeddings, then use embedding_axis=-1 to get per-token results."
+    check_model(model)
+    device, dtype = device_dtype(model)
+    x, columns = as_input(x, name, device, dtype, labelled=True)
+    if layout is not None and x.dim() != layout[0]:
+        raise ValueError(f"{name}: expected {layout[1]}, got shape {tuple(x.shape)}")
+    try:
+        with torch.no_grad():
+            raw = model(x)
+    except (RuntimeError, ValueError, IndexError, TypeError) as e:  # shape errors inside the model
+        raise ValueError(f"{name}: the model failed on an input of shape {tuple(x.shape)} (batch first): {e}") from e
+    called = tensor_model(model, raw)
+    out = read_output(raw)
+    B = x.shape[0]
+    if out.dim() == 0 or out.shape[0] != B:
+        raise ValueError(
+            f"model: output shape {tuple(out.shape)} has no batch dimension of size {B}; "
+            "the model must map (B, ...) inputs to (B,), (B, 1) or (B, C) outputs"
         )
-    if x.dim() < min_dim:
-        raise ValueError(f"{name}: expected at least {min_dim} dimension(s) (batch first), got shape {tuple(x.shape)}")
-    if not torch.isfinite(x).all():
-        bad = (~torch.isfinite(x)).sum().item()
+    if not out.is_floating_point():
+        raise TypeError(f"model: returned dtype {out.dtype}; explanations need a real floating output (scores or logits)")
+    if target is None and default_target == "predicted" and out.dim() == 2 and out.shape[1] > 1:
+        target = out.argmax(-1)
+    tgt = Target.of(target, out)
+    return Prepared(called, model, x, tgt, tgt.pick(out).detach(), out.detach(), columns)
+
+
+def as_input(x, name: str, device, dtype, *, min_dim: int = 2, labelled: bool = False):
+    """A checked floating tensor (B, *S) on device/dtype; with `labelled`, also its pandas labels.
+
+    Refused: anything but a tensor, numpy array or pandas object; complex, integer (token ids)
+    and non-numeric values; a missing batch dimension; an empty batch or feature axis; NaN/Inf.
+    """
+    t, labels = to_tensor(x, name, device, dtype)
+    if t.dim() < min_dim:
+        if t.dim() == 1 and min_dim == 2:
+            raise ValueError(
+                f"{name}: expected a batch (B, ...) with the batch first, got shape {tuple(t.shape)}; for one "
+                f"input add a batch dimension: {name}[None] or {name}.unsqueeze(0) (pandas: df.iloc[[i]])"
+            )
+        raise ValueError(f"{name}: expected at least {min_dim} dimension(s) (batch first), got shape {tuple(t.shape)}")
+    if t.numel() == 0:
+        raise ValueError(f"{name}: is empty (shape {tuple(t.shape)}); expected at least one input with at least one feature")
+    _check_finite(t, name)
+    return (t, labels) if labelled else t
+
+
+def _check_finite(t: torch.Tensor, name: str) -> None:
+    if not torch.isfinite(t).all():
+        bad = (~torch.isfinite(t)).sum().item()
         raise ValueError(f"{name}: contains {bad} NaN or Inf value(s); explanations of non-finite inputs are meaningless")
-    return x.detach().to(device=device or x.device, dtype=dtype or x.dtype)
 
 
-def as_baseline(baseline, x: torch.Tensor) -> torch.Tensor:
-    """Broadcast a baseline to the batch `x` (B, *S): None means zeros; (*S) or (1, *S) is shared; (B, *S) is per input."""
+def as_baseline(baseline, x: torch.Tensor, columns: list | None = None) -> torch.Tensor:
+    """Broadcast a baseline to the batch `x` (B, *S): None means zeros; a finite number fills; (*S) or
+    (1, *S) is shared; (B, *S) is per input. Tensors, numpy and pandas (matched to x's columns) are accepted."""
     if baseline is None:
         return torch.zeros_like(x)
-    if isinstance(baseline, (int, float)):
-        return torch.full_like(x, float(baseline))
-    b = as_input(baseline, "baseline", x.device, x.dtype, min_dim=0)
+    if opt.is_real(baseline):
+        return torch.full_like(x, opt.real(baseline, "baseline"))
+    b, _ = to_tensor(baseline, "baseline", x.device, x.dtype, align_to=columns)
+    _check_finite(b, "baseline")
     try:
         return torch.broadcast_to(b, x.shape).clone()
     except RuntimeError:
@@ -73,165 +142,67 @@ def as_baseline(baseline, x: torch.Tensor) -> torch.Tensor:
         ) from None
 
 
-def as_data(data, x: torch.Tensor, name: str = "data") -> torch.Tensor:
+def as_data(data, x: torch.Tensor, name: str = "data", columns: list | None = None) -> torch.Tensor:
     """Background data for expected methods: (N, *S) with the input's feature shape."""
-    d = as_input(data, name, x.device, x.dtype)
-    if d.shape[1:] != x.shape[1:]:
+    d, _ = to_tensor(data, name, x.device, x.dtype, align_to=columns)
+    if d.dim() < 1 or tuple(d.shape[1:]) != tuple(x.shape[1:]):
         raise ValueError(
             f"{name}: expected shape (N, {', '.join(map(str, x.shape[1:]))}) to match the input's features, "
             f"got {tuple(d.shape)}"
         )
     if d.shape[0] == 0:
         raise ValueError(f"{name}: is empty; expected at least one background sample")
+    _check_finite(d, name)
     return d
 
 
-@dataclass(frozen=True)
-class Target:
-    """A normalised target: `fn(output)` gives one scalar per example; `index` is what the user asked for."""
-
-    fn: TargetFn
-    index: torch.Tensor | None  # (B,) class indices, or None for scalar models / callables
-    description: str
-
-
-def as_target(model, x: torch.Tensor, target) -> tuple[Target, torch.Tensor]:
-    """Normalise `target` by running the model once on `x`.
-
-    target: None for scalar-output models ((B,) or (B, 1)); an int class index; a (B,) tensor of
-    indices; or a callable mapping the output (B, ...) to (B,).
-    Returns the target and the selected outputs f(x), shape (B,).
-    """
-    try:
-        with torch.no_grad():
-            out = model(x)
-    except (RuntimeError, ValueError, IndexError) as e:  # shape errors inside the model
-        raise ValueError(
-            f"x: the model failed on an input of shape {tuple(x.shape)} (batch first): {e}"
-        ) from e
-    if not isinstance(out, torch.Tensor):
-        raise TypeError(f"model: expected the model to return a tensor, got {type(out).__name__}")
-    B = x.shape[0]
-    if out.dim() == 0 or out.shape[0] != B:
-        raise ValueError(
-            f"model: output shape {tuple(out.shape)} has no batch dimension of size {B}; "
-            "the model must map (B, ...) inputs to (B,), (B, 1) or (B, C) outputs"
-        )
-    if callable(target) and not isinstance(target, torch.Tensor):
-        fn = _checked_callable(target, B)
-        return Target(fn, None, getattr(target, "__name__", "callable")), fn(out).detach()
-    n_out = math.prod(out.shape[1:])
-    if target is None:
-        if n_out != 1:
-            raise ValueError(
-                f"target: the model has {n_out} outputs per example (output shape {tuple(out.shape)}); "
-                "pass target=<class index>, a (B,) tensor of indices, or a callable"
-            )
-        fn = _scalar_output
-        return Target(fn, None, "output"), fn(out).detach()
-    if out.dim() != 2:
-        raise ValueError(f"target: class indices need a (B, C) output, got shape {tuple(out.shape)}; pass a callable")
-    C = out.shape[1]
-    if isinstance(target, bool) or not isinstance(target, (int, torch.Tensor)):
-        raise TypeError(f"target: expected None, an int, a (B,) integer tensor or a callable, got {type(target).__name__}")
-    if isinstance(target, int):
-        idx = torch.full((B,), target, dtype=torch.long, device=x.device)
-    else:
-        if target.is_floating_point() or target.dim() > 1:
-            raise TypeError(f"target: expected a (B,) integer tensor, got dtype {target.dtype} shape {tuple(target.shape)}")
-        idx = target.to(device=x.device, dtype=torch.long).reshape(-1)
-        if idx.numel() == 1:
-            idx = idx.expand(B).clone()
-        if idx.numel() != B:
-            raise ValueError(f"target: expected {B} indices (one per input), got {idx.numel()}")
-    if (idx < 0).any() or (idx >= C).any():
-        raise ValueError(f"target: indices must lie in [0, {C}), got {idx.tolist()}")
-    onehot = torch.nn.functional.one_hot(idx, C).to(out.dtype)
-    fn = _OneHot(onehot)
-    return Target(fn, idx, f"class {idx.tolist() if B > 1 else int(idx[0])}"), fn(out).detach()
-
-
-def _scalar_output(out: torch.Tensor) -> torch.Tensor:
-    return out.reshape(out.shape[0])
-
-
-class _OneHot:
-    """Select one logit per example with a one-hot product: pure, so it works inside vmap."""
-
-    def __init__(self, onehot: torch.Tensor):
-        self.onehot = onehot  # (B, C)
-
-    def __call__(self, out: torch.Tensor, onehot: torch.Tensor | None = None) -> torch.Tensor:
-        w = self.onehot if onehot is None else onehot
-        return (out * w).sum(-1)
-
-
-def _checked_callable(fn: Callable, B: int) -> TargetFn:
-    def wrapped(out: torch.Tensor) -> torch.Tensor:
-        y = fn(out)
-        if not isinstance(y, torch.Tensor) or y.shape != (out.shape[0],):
-            raise ValueError(
-                f"target: the callable must return a ({out.shape[0]},) tensor, got "
-                f"{tuple(y.shape) if isinstance(y, torch.Tensor) else type(y).__name__}"
-            )
-        return y
-
-    return wrapped
+def as_feature_names(names: Sequence[str] | None, n: int, name: str = "feature_names") -> list[str] | None:
+    """n strings, or None. A bare string, a non-sequence or a non-string entry is refused, not converted."""
+    if names is None:
+        return None
+    if isinstance(names, (str, bytes)):
+        raise TypeError(f"{name}: expected a sequence of {n} strings, got the single string {names!r}; "
+                        "pass a list such as ['age', 'bmi', ...]")
+    if isinstance(names, torch.Tensor) or not hasattr(names, "__iter__"):
+        raise TypeError(f"{name}: expected a sequence of {n} strings, got {type(names).__name__}")
+    names = list(names)
+    for i, s in enumerate(names):
+        if not isinstance(s, str):
+            raise TypeError(f"{name}: entry {i} is {s!r} ({type(s).__name__}); expected strings")
+    if len(names) != n:
+        raise ValueError(f"{name}: expected {n} names, got {len(names)}")
+    return [str(s) for s in names]
 
 
 def as_rows(rows, n: int, name: str = "rows") -> list[int] | None:
-    """Validate feature indices into a flattened feature axis of length n."""
+    """Validate feature indices into a flattened feature axis of length n (ints, numpy ints, tensors)."""
     if rows is None:
         return None
-    if isinstance(rows, int):
+    if opt.is_int(rows):
         rows = [rows]
-    if isinstance(rows, torch.Tensor):
+    elif isinstance(rows, torch.Tensor):
+        if rows.is_floating_point() or rows.is_complex():
+            raise TypeError(f"{name}: expected integer feature indices, got dtype {rows.dtype}")
         rows = rows.reshape(-1).tolist()
+    elif isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):
+        raise TypeError(f"{name}: expected a feature index or a list of them, got {rows!r}")
     rows = list(rows)
     if not rows:
         raise ValueError(f"{name}: expected at least one feature index")
     for r in rows:
-        if isinstance(r, bool) or not isinstance(r, int):
+        if not opt.is_int(r):
             raise TypeError(f"{name}: expected integer feature indices, got {r!r}")
         if not -n <= r < n:
             raise ValueError(f"{name}: index {r} is out of range for {n} features")
-    return [r % n for r in rows]
-
-
-def as_feature_names(names: Sequence[str] | None, n: int) -> list[str] | None:
-    if names is None:
-        return None
-    names = [str(s) for s in names]
-    if len(names) != n:
-        raise ValueError(f"feature_names: expected {n} names, got {len(names)}")
-    return names
-
-
-def as_positive_int(value, name: str, default: int) -> int:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name}: expected a positive integer, got {value!r}")
-    return value
+    return [int(r) % n for r in rows]
 
 
 def check_result_size(shape: Sequence[int], itemsize: int, limit: int | None, hint: str) -> None:
-    """Refuse a dense result that would exceed `limit` bytes, and say what to ask for instead."""
-    limit = MAX_RESULT_BYTES if limit is None else limit
+    """Refuse a dense result that would exceed `limit` bytes (max_bytes), and say what to ask for instead."""
+    limit = MAX_RESULT_BYTES if limit is None else opt.byte_limit(limit)
     nbytes = math.prod(shape) * itemsize
     if nbytes > limit:
         raise ValueError(
-            f"the result of shape {tuple(shape)} would need {nbytes / 1024**3:.2f} GiB, above the limit of "
-            f"{limit / 1024**3:.2f} GiB (max_bytes). {hint}"
+            f"max_bytes: the result of shape {tuple(shape)} would need {nbytes / 1024**3:.2f} GiB, above the limit of "
+            f"{limit / 1024**3:.2f} GiB. {hint}"
         )
-
-
-def warn_if_piecewise_linear(model) -> None:
-    """Warn, pointing to smoothing, when a model's second derivatives vanish (ReLU-like)."""
-    warnings.warn(
-        "the model's Hessian is identically zero at every evaluated point: it is piecewise linear "
-        "(ReLU-like), so interactions vanish almost everywhere. Explain a smoothed copy instead: "
-        "tw.smooth_relu(model, beta=10.0).",
-        RuntimeWarning,
-        stacklevel=3,
-    )

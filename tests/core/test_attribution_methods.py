@@ -5,6 +5,7 @@ import pytest
 import torch
 from torch import nn
 
+from taylor_widgets.core.targets import Target
 from taylor_widgets.core.taylor import attribution_methods as am
 from taylor_widgets.core.taylor.layerwise import deep_taylor, deeplift
 from taylor_widgets.core.taylor.harsanyi import patch_groups
@@ -12,6 +13,11 @@ from taylor_widgets.core.taylor.harsanyi import patch_groups
 from _models import Prod
 
 warnings.filterwarnings("ignore", module="captum")
+
+
+def _t(idx, x=None):
+    """The rows' Target: class indices, or a scalar model's output for the rows of x."""
+    return Target(idx) if idx is not None else Target(batch=x.shape[0])
 
 
 def _probe(model, n, shape=None, **options):
@@ -55,7 +61,7 @@ def test_lrp_epsilon_is_gradient_x_input_on_a_bias_free_relu_net():
     x, idx = torch.randn(3, 5, dtype=torch.float64), torch.tensor([0, 1, 1])
     p = _probe(m, 5, lrp_epsilon=1e-12)
     zero = torch.zeros_like(x)
-    torch.testing.assert_close(am.lrp_epsilon(p, x, zero, idx), am.gradient_x_input(p, x, zero, idx))
+    torch.testing.assert_close(am.lrp_epsilon(p, x, zero, _t(idx)), am.gradient_x_input(p, x, zero, _t(idx)))
 
 
 def test_lrp_alphabeta_and_deep_taylor_conserve_positive_relevance():
@@ -66,9 +72,9 @@ def test_lrp_alphabeta_and_deep_taylor_conserve_positive_relevance():
     x = torch.randn(5, 4, dtype=torch.float64)
     out = m(x).reshape(-1).detach()
     p = _probe(m, 4, bounds=(-5.0, 5.0))
-    ab = am.lrp_alphabeta(p, x, torch.zeros_like(x), None)
+    ab = am.lrp_alphabeta(p, x, torch.zeros_like(x), _t(None, x))
     torch.testing.assert_close(ab.sum(-1), out)
-    torch.testing.assert_close(am.deep_taylor(p, x, torch.zeros_like(x), None).sum(-1), out)
+    torch.testing.assert_close(am.deep_taylor(p, x, torch.zeros_like(x), _t(None, x)).sum(-1), out)
 
 
 def test_deep_taylor_zb_rule_by_hand():
@@ -84,16 +90,16 @@ def test_occlusion_one_and_patch_on_players():
     x = torch.tensor([[2.0, 3.0, 5.0]], dtype=torch.float64)
     b = torch.zeros_like(x)
     p = _probe(Prod(), 3)
-    torch.testing.assert_close(am.occlusion_1(p, x, b, None), torch.tensor([[6.0, 6.0, 5.0]], dtype=torch.float64))
+    torch.testing.assert_close(am.occlusion_1(p, x, b, _t(None, x)), torch.tensor([[6.0, 6.0, 5.0]], dtype=torch.float64))
     d01, d12 = 6.0, 11.0  # windows {0,1} and {1,2}
     ref = torch.tensor([[d01, (d01 + d12) / 2, d12]], dtype=torch.float64)
-    torch.testing.assert_close(am.occlusion_patch(p, x, b, None), ref)
+    torch.testing.assert_close(am.occlusion_patch(p, x, b, _t(None, x)), ref)
 
 
 def test_prediction_difference_marginalises_over_the_background():
     x = torch.tensor([[2.0, 3.0, 5.0]], dtype=torch.float64)
     bg = torch.tensor([[1.0, 0.0, 0.0], [-1.0, 2.0, 4.0]], dtype=torch.float64)
-    a = am.prediction_difference(_probe(Prod(), 3), x, bg, None)
+    a = am.prediction_difference(_probe(Prod(), 3), x, bg, _t(None, x))
     v = lambda z: z[0] * z[1] + z[2]  # noqa: E731
     xs = x[0]
     ref = [v(xs) - sum(v(torch.cat([xs[:i], bk[i:i + 1], xs[i + 1:]])) for bk in bg) / 2 for i in range(3)]
@@ -104,7 +110,7 @@ def test_grad_cam_by_hand_and_grouped(cnn):
     x, idx = torch.randn(2, 1, 4, 4, dtype=torch.float64), torch.tensor([2, 0])
     groups = patch_groups((1, 4, 4), 2)
     masks = nn.functional.one_hot(groups.reshape(-1), 4).T.to(torch.float64)
-    a = am.grad_cam(am.Probe(cnn, masks, (2, 2), {}), x, torch.zeros_like(x), idx)
+    a = am.grad_cam(am.Probe(cnn, masks, (2, 2), {}), x, torch.zeros_like(x), _t(idx))
     Aconv = cnn[0](x).detach().requires_grad_(True)
     y = cnn[2:](cnn[1](Aconv)).gather(1, idx[:, None]).sum()
     (g,) = torch.autograd.grad(y, Aconv)
@@ -134,15 +140,15 @@ def test_unsupported_models_raise_type_errors():
 
     x = torch.randn(2, 3, dtype=torch.float64)
     with pytest.raises(TypeError, match="Sequential"):
-        am.deeplift_revealcancel(_probe(Custom(), 3), x, torch.zeros_like(x), None)
+        am.deeplift_revealcancel(_probe(Custom(), 3), x, torch.zeros_like(x), _t(None, x))
     with pytest.raises(TypeError, match="Conv2d"):
-        am.grad_cam(_probe(nn.Sequential(nn.Linear(3, 1)).double(), 3), x, torch.zeros_like(x), None)
+        am.grad_cam(_probe(nn.Sequential(nn.Linear(3, 1)).double(), 3), x, torch.zeros_like(x), _t(None, x))
     with pytest.raises(TypeError, match="layers"):
-        am.deeplift_rescale(_probe(Prod(), 3), x, torch.zeros_like(x), None)
+        am.deeplift_rescale(_probe(Prod(), 3), x, torch.zeros_like(x), _t(None, x))
     with pytest.raises(TypeError, match="layers"):
-        am.lrp_epsilon(_probe(Prod(), 3), x, torch.zeros_like(x), None)
+        am.lrp_epsilon(_probe(Prod(), 3), x, torch.zeros_like(x), _t(None, x))
     with pytest.raises(TypeError, match="not supported"):
-        am.deeplift_revealcancel(_probe(nn.Sequential(nn.Linear(3, 2), nn.Tanh()).double(), 3), x, x, None)
+        am.deeplift_revealcancel(_probe(nn.Sequential(nn.Linear(3, 2), nn.Tanh()).double(), 3), x, x, _t(None, x))
 
 
 def test_batched_ig_equals_the_shared_ig(cnn):
@@ -150,4 +156,5 @@ def test_batched_ig_equals_the_shared_ig(cnn):
     idx = torch.tensor([0, 2, 1])
     masks = nn.functional.one_hot(patch_groups((1, 4, 4), 2).reshape(-1), 4).T.to(torch.float64)
     p = am.Probe(cnn, masks, (4,), {"ig_steps": 16})
-    torch.testing.assert_close(am.integrated_gradients(p, x, b, idx), am.reference_integrated_gradients(p, x, b, idx))
+    torch.testing.assert_close(am.integrated_gradients(p, x, b, _t(idx)),
+                               am.reference_integrated_gradients(p, x, b, _t(idx)))

@@ -2,13 +2,14 @@
 import torch
 
 from taylor_widgets.core import derivatives as dv
+from taylor_widgets.core.targets import Target
 from _models import smooth_mlp
 
 
 
 def _f():
     model = smooth_mlp(5, seed=1)
-    return dv.example_function(model, lambda out: out[:, 0], (5,)), model
+    return dv.example_function(model, Target(fn=lambda out: out[:, 0], batch=1), (5,)), model
 
 
 def test_hvp_matches_finite_differences_of_the_gradient():

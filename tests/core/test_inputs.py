@@ -144,3 +144,115 @@ def test_relu_models_warn_and_point_to_smoothing():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         tw.integrated_hessians(tw.smooth_relu(relu), X)
+
+
+# --- issue 14 §1: the boundary items ------------------------------------------------------------
+
+
+def test_empty_global_data_is_refused_not_nan():  # item 2
+    with pytest.raises(ValueError, match=r"^data: is empty \(shape \(0, 4\)\)"):
+        tw.global_interactions(smooth_mlp(4), torch.randn(0, 4, dtype=torch.float64))
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
+@pytest.mark.parametrize("call", ["ig", "ih", "harsanyi", "audit"])
+def test_scalar_non_finite_baselines_are_refused(value, call):  # item 3
+    m = smooth_mlp(4)
+    fn = {"ig": tw.integrated_gradients, "ih": tw.integrated_hessians, "harsanyi": tw.harsanyi,
+          "audit": lambda m, x, baseline: tw.attribution_audit(m, x, baseline, methods=["occlusion_1"])}[call]
+    with pytest.raises(ValueError, match="^baseline: expected a finite number"):
+        fn(m, X, baseline=value)
+
+
+def test_a_finite_scalar_baseline_fills_every_feature():
+    m = smooth_mlp(4)
+    torch.testing.assert_close(tw.integrated_hessians(m, X, baseline=0.5).values,
+                               tw.integrated_hessians(m, X, baseline=torch.full((4,), 0.5, dtype=torch.float64)).values)
+
+
+@pytest.mark.parametrize("call", ["ig", "ih", "eg", "eh", "cd", "harsanyi", "caso"])
+def test_complex_inputs_are_refused_with_a_type_error(clf, call):  # item 11
+    m, xc = smooth_mlp(4), X.to(torch.complex128)
+    fn = {"ig": lambda: tw.integrated_gradients(m, xc), "ih": lambda: tw.integrated_hessians(m, xc),
+          "eg": lambda: tw.expected_gradients(m, xc, X), "eh": lambda: tw.expected_hessians(m, xc, X),
+          "cd": lambda: tw.cross_derivatives(m, xc), "harsanyi": lambda: tw.harsanyi(m, xc),
+          "caso": lambda: tw.caso(clf, xc)}[call]
+    with pytest.raises(TypeError, match="^x: complex tensors are not supported"):
+        fn()
+    with pytest.raises(TypeError, match="^data: complex"):
+        tw.expected_hessians(m, X, X.to(torch.complex128))
+
+
+class Analytic(nn.Module):
+    """f(x) = x0·x1 + sin(x2) summed over any leading token axis: no parameters."""
+
+    def forward(self, x):
+        return (x[..., 0] * x[..., 1] + torch.sin(x[..., 2])).reshape(x.shape[0], -1).sum(1)
+
+
+def test_parameter_free_models_and_plain_functions_work_everywhere():  # item 13
+    f = lambda x: x[:, 0] * x[:, 1] + torch.sin(x[:, 2])  # noqa: E731
+    x = torch.randn(2, 3, dtype=torch.float64)
+    for model in (Analytic(), f):
+        h = tw.harsanyi(model, x)
+        torch.testing.assert_close(h.dividends[:, 0b011], x[:, 0] * x[:, 1])
+        te = tw.taylor_effects(model, x)
+        torch.testing.assert_close(te.independent[:, 2], torch.sin(x[:, 2]))
+        audit = tw.attribution_audit(model, x, methods=["integrated_gradients", "occlusion_1", "shapley_value"])
+        assert set(audit.methods) == {"integrated_gradients", "occlusion_1", "shapley_value"}
+        assert tw.integrated_hessians(model, x.float()).values.dtype == torch.float32
+    emb = torch.randn(2, 3, 4, dtype=torch.float64)  # (B, T, E)
+    ig = tw.integrated_gradients(Analytic(), emb, embedding_axis=-1)
+    ih = tw.integrated_hessians(Analytic(), emb, embedding_axis=-1)
+    assert ig.values.shape == (2, 3) and ih.values.shape == (2, 3, 3)
+    torch.testing.assert_close(ih.attributions, ig.values, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("shape", [(0, 4), (3, 0), (0,), (2, 0, 3)])
+@pytest.mark.parametrize("call", ["ig", "ih", "eh", "cd", "gi", "harsanyi", "audit", "caso", "cam"])
+def test_empty_batches_and_feature_axes_get_one_named_error(clf, shape, call):  # item 14
+    m, x = smooth_mlp(4), torch.zeros(shape, dtype=torch.float64)
+    fn = {"ig": lambda: tw.integrated_gradients(m, x), "ih": lambda: tw.integrated_hessians(m, x),
+          "eh": lambda: tw.expected_hessians(m, x, X), "cd": lambda: tw.cross_derivatives(m, x),
+          "gi": lambda: tw.global_interactions(m, x), "harsanyi": lambda: tw.harsanyi(m, x),
+          "audit": lambda: tw.attribution_audit(m, x), "caso": lambda: tw.caso(clf, x),
+          "cam": lambda: tw.grad_cam(clf, x, "0", target=0)}[call]
+    name = "data" if call == "gi" else "x"
+    with pytest.raises(ValueError, match=f"^{name}: (is empty|expected a batch)"):
+        fn()
+
+
+def test_errors_blame_the_right_argument():  # item 18
+    m = smooth_mlp(4)
+    with pytest.raises(ValueError, match="^data: contains 4 NaN"):
+        tw.global_interactions(m, torch.full((1, 4), float("nan"), dtype=torch.float64))
+    gi = tw.global_interactions(m, X.numpy(), order=3)  # numpy data is accepted now
+    assert gi.ranking(2) == tw.global_interactions(m, X, order=3).ranking(2)
+    with pytest.raises(ValueError, match=r"^x: expected a batch \(B, \.\.\.\) with the batch first, got shape \(4,\); "
+                                         r"for one input add a batch dimension: x\[None\] or x\.unsqueeze\(0\)"):
+        tw.integrated_gradients(m, X[0])
+    with pytest.raises(ValueError, match=r"^data: expected a batch"):
+        tw.global_interactions(m, X[0])
+
+
+@pytest.mark.parametrize(
+    "names, err, match",
+    [
+        ("abcd", TypeError, "feature_names: expected a sequence of 4 strings, got the single string 'abcd'"),
+        ([None] * 4, TypeError, r"feature_names: entry 0 is None \(NoneType\); expected strings"),
+        (["a", "b", "c", 3], TypeError, r"feature_names: entry 3 is 3 \(int\)"),
+        (5, TypeError, "feature_names: expected a sequence of 4 strings, got int"),
+    ],
+)
+def test_feature_names_are_strings(names, err, match):  # item 19
+    for fn in (tw.integrated_gradients, tw.cross_derivatives, tw.harsanyi):
+        with pytest.raises(err, match="^" + match):
+            fn(smooth_mlp(4), X, feature_names=names)
+    assert tw.integrated_gradients(smooth_mlp(4), X, feature_names=tuple("abcd")).feature_names == list("abcd")
+
+
+def test_outputs_of_the_wrong_kind_blame_the_model():
+    with pytest.raises(TypeError, match="^model: returned dtype torch.int64"):
+        tw.integrated_gradients(lambda x: x.argmax(1), X)
+    with pytest.raises(ValueError, match="^target: the callable failed on the model output"):
+        tw.integrated_gradients(smooth_mlp(4), X, target=lambda out: out[:, 5])

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .. import options as opt
+
 
 def resolve_layer(model, layer) -> tuple[nn.Module, str]:
     """The submodule `layer` (a module or a dotted name from `model.named_modules()`) and its name."""
@@ -137,9 +139,9 @@ def make_grid(act: torch.Tensor, name: str, grid=None, cls_token: bool = False) 
                 f"layer: {name!r} outputs tokens of shape {tuple(act.shape)} (B, T, K); pass grid=(h, w) "
                 "to lay them out (and cls_token=True to drop a leading CLS token)"
             )
-        if len(tuple(grid)) != 2 or not all(isinstance(g, int) and g > 0 for g in grid):
+        if not hasattr(grid, "__len__") or len(grid) != 2 or not all(opt.is_int(g) and g > 0 for g in grid):
             raise ValueError(f"grid: expected (h, w) positive integers, got {grid!r}")
-        h, w = grid
+        h, w = (int(g) for g in grid)
         skip = int(bool(cls_token))
         if shape[0] - skip != h * w:
             raise ValueError(

@@ -20,64 +20,14 @@ by a function input, so torch.func can differentiate y with respect to A.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 import torch.nn.functional as F
 
-from .. import inputs as inp
 from .. import derivatives as dv
+from .. import inputs as inp
+from .. import options as opt
 from .hooks import Grid, LayerTap, make_grid, resolve_layer
-
-
-@dataclass
-class GradCAMResult:
-    """Grad-CAM maps: `cam` (B, h, w) on the layer's grid and `upsampled` (B, H, W) on the image."""
-
-    cam: torch.Tensor
-    upsampled: torch.Tensor
-    weights: torch.Tensor  # (B, K) channel weights α
-    layer: str
-    activation_shape: tuple[int, ...]  # (B, K, h, w) or (B, T, K)
-    target: torch.Tensor | None  # (B,) class indices, or None
-    output: torch.Tensor  # (B,) the explained score y
-
-    def __repr__(self) -> str:
-        return (f"GradCAMResult(layer={self.layer!r}, cam={tuple(self.cam.shape)}, "
-                f"upsampled={tuple(self.upsampled.shape)}, activations={self.activation_shape})")
-
-
-@dataclass
-class TaylorCAMResult:
-    """Taylor-CAM pair scores TC (B, N, N) over the N = h·w cells of a layer, with maps to draw."""
-
-    pair_scores: torch.Tensor  # (B, N, N) TC(i, j), symmetric, 0 on the diagonal
-    directed: torch.Tensor  # (B, N, N) s_{i→j}
-    top_pairs: list[list[tuple[int, int, float]]]  # per image, (i, j, TC) with i < j, strongest first
-    partner_cells: torch.Tensor  # (B, M) cells whose partner maps are given
-    partner_maps: torch.Tensor  # (B, M, h, w) TC(i, ·) for each partner cell i
-    strength: torch.Tensor  # (B, h, w) Σ_j TC(i, j)
-    strength_upsampled: torch.Tensor  # (B, H, W)
-    grad_cam: GradCAMResult
-    grid: tuple[int, int]
-    image_size: tuple[int, int]
-    layer: str
-    order: int
-    shift: str = "uniform"  # how partner cells move: "uniform" (the paper) or "activation"
-    triples: torch.Tensor | None = None  # (B, M3, 3) cells (i, j, l), order=3 only
-    triple_scores: torch.Tensor | None = None  # (B, M3) TC(i, j, l)
-
-    def cell_boxes(self) -> torch.Tensor:
-        """(N, 4) pixel boxes (x0, y0, x1, y1) of the cells, row-major, in image coordinates."""
-        (h, w), (H, W) = self.grid, self.image_size
-        r, c = torch.meshgrid(torch.arange(h), torch.arange(w), indexing="ij")
-        r, c = r.reshape(-1).double(), c.reshape(-1).double()
-        return torch.stack([c * W / w, r * H / h, (c + 1) * W / w, (r + 1) * H / h], dim=1)
-
-    def __repr__(self) -> str:
-        extra = f", triples={tuple(self.triples.shape)}" if self.triples is not None else ""
-        return (f"TaylorCAMResult(layer={self.layer!r}, order={self.order}, grid={self.grid}, "
-                f"pair_scores={tuple(self.pair_scores.shape)}, top_pairs={len(self.top_pairs[0])} per image{extra})")
+from .results import GradCAMResult, TaylorCAMResult
 
 
 def grad_cam(model, x, layer, target=None, *, grid=None, cls_token=False) -> GradCAMResult:
@@ -86,12 +36,14 @@ def grad_cam(model, x, layer, target=None, *, grid=None, cls_token=False) -> Gra
     x: (B, C, H, W). The layer's output is (B, K, h, w), or tokens (B, T, K) with `grid=(h, w)`
     (`cls_token=True` drops a leading CLS token). target: None (scalar model) | int | (B,) | callable.
     """
-    x, module, name, tgt = _prepare(model, x, layer, target)
+    cls_token = opt.flag(cls_token, "cls_token")
+    p, module, name = _prepare(model, x, layer, target)
+    x, tgt = p.x, p.target
     tap = LayerTap(module, name)
     try:
         tap.attach()
         with torch.enable_grad():
-            y = tgt.fn(tap.run(model, x))
+            y = tgt(tap.run(p.model, x))
             A = tap.output
             (G,) = torch.autograd.grad(y.sum(), A)
     finally:
@@ -114,17 +66,18 @@ def taylor_cam(model, x, layer, target=None, order=2, cells=None, top_k=10, chun
     partner cell moves along its own activation; see the module doc). Cost: N HVPs per image,
     plus 3 nested HVPs per triple.
     """
-    if shift not in ("uniform", "activation"):
-        raise ValueError(f"shift: expected 'uniform' or 'activation', got {shift!r}")
-    if order not in (2, 3):
-        raise ValueError(f"order: expected 2 or 3, got {order!r}")
-    top_k = inp.as_positive_int(top_k, "top_k", 10)
-    x, module, name, tgt = _prepare(model, x, layer, target)
+    shift = opt.choice(shift, "shift", ("uniform", "activation"))
+    order = opt.choice(order, "order", (2, 3))
+    top_k = opt.positive_int(top_k, "top_k")
+    chunk_size = opt.optional_positive_int(chunk_size, "chunk_size")
+    cls_token = opt.flag(cls_token, "cls_token")
+    p, module, name = _prepare(model, x, layer, target)
+    x, tgt = p.x, p.target
     tap = LayerTap(module, name)
     try:
         tap.attach()
         with torch.no_grad():
-            y = tgt.fn(tap.run(model, x))
+            y = tgt(tap.run(p.model, x))
             A = tap.output.detach()
         g = make_grid(A, name, grid, cls_token)
         if g.n < 2:
@@ -132,8 +85,8 @@ def taylor_cam(model, x, layer, target=None, order=2, cells=None, top_k=10, chun
         B, N = x.shape[0], g.n
         inp.check_result_size((B, N, N), A.element_size(), max_bytes, "Pick an earlier layer with fewer cells.")
         size = dv.chunk_size(dv.per_item_bytes(1, A[0].numel(), A.element_size(), x[0].numel()), chunk_size)
-        sel = dv.selector_rows(tgt.fn, B, x.device, x.dtype)
-        fns = [_example_fn(model, tap, x[b : b + 1], tgt.fn, g.shape) for b in range(B)]
+        sel = tgt.rows(dtype=x.dtype, device=x.device)
+        fns = [_example_fn(p.model, tap, x[b : b + 1], tgt, g.shape) for b in range(B)]
         dirs = _Shifted(g, A, shift == "activation")
         S, G = torch.zeros(B, N, N, dtype=A.dtype, device=A.device), torch.zeros_like(A)
         # no_grad: torch.func's transforms ignore it, and it stops autograd recording the
@@ -141,7 +94,7 @@ def taylor_cam(model, x, layer, target=None, order=2, cells=None, top_k=10, chun
         with torch.no_grad():
             peak = _pair_columns(fns, A, sel, dirs, size, S, G)
         if peak == 0.0:
-            inp.warn_if_piecewise_linear(model)
+            inp.warn_if_piecewise_linear(p.user_model)
         TC = S**2 + S.transpose(1, 2) ** 2
         TC.diagonal(dim1=1, dim2=2).zero_()
         top = _top_pairs(TC, top_k)
@@ -163,21 +116,16 @@ def taylor_cam(model, x, layer, target=None, order=2, cells=None, top_k=10, chun
 
 
 def _prepare(model, x, layer, target):
-    inp.check_model(model)
+    """The checked call (images (B, C, H, W)) and the hooked layer, looked up on the user's model."""
     module, name = resolve_layer(model, layer)
-    device, dtype = inp.model_device_dtype(model)
-    x = inp.as_input(x, "x", device, dtype)
-    if x.dim() != 4:
-        raise ValueError(f"x: expected images (B, C, H, W), got shape {tuple(x.shape)}")
-    tgt, _ = inp.as_target(model, x, target)
-    return x, module, name, tgt
+    return inp.prepare(model, x, target, layout=(4, "images (B, C, H, W)")), module, name
 
 
-def _example_fn(model, tap: LayerTap, xb: torch.Tensor, target_fn, shape):
+def _example_fn(model, tap: LayerTap, xb: torch.Tensor, target, shape):
     """f(a, sel) → y for one image as a pure function of the layer's activation a (*shape)."""
     # The hook was registered outside every transform; inside vmap/jvp it only hands back `a`,
     # so f stays pure. The layers before it see the unbatched image once per vmapped chunk.
-    return dv.example_function(lambda a: tap.run_replaced(model, xb, a), target_fn, shape)
+    return dv.example_function(lambda a: tap.run_replaced(model, xb, a), target, shape)
 
 
 class _Shifted:

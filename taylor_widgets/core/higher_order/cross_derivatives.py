@@ -11,73 +11,20 @@ vmapped over (example, set) items in chunks, so no Python loop runs over index t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import torch
 from torch.func import vmap
 
-from .. import inputs as inp
-from . import sets as _sets
 from .. import derivatives as dv
+from .. import inputs as inp
+from .. import options as opt
 from ..paths.setup import prepare
+from . import sets as _sets
+from .results import CrossDerivatives, GlobalInteractions
 
 AGGREGATES = ("mean_abs", "mean_square", "representative")
 #: Rough activation floats per nested tangent, used only to size chunks.
 _ACTIVATION_GUESS = 1024
-
-
-@dataclass
-class CrossDerivatives:
-    """Local k-way scores |∂^k f| per example and index set.
-
-    values: (B, M) for sets (M, k). For order 2 without `sets`, sets are all pairs i<j in
-    lexicographic order and `matrix` is the (B, D, D) absolute Hessian with a zero diagonal.
-    """
-
-    values: torch.Tensor
-    sets: torch.Tensor
-    order: int
-    x: torch.Tensor
-    target: torch.Tensor | None
-    output: torch.Tensor
-    matrix: torch.Tensor | None = None
-    feature_names: list[str] | None = None
-
-    def labels(self) -> list[str]:
-        return _labels(self.sets, self.feature_names)
-
-    def __repr__(self) -> str:
-        B, M = self.values.shape
-        j = int(self.values.mean(0).argmax())
-        return (f"CrossDerivatives(order={self.order}, examples={B}, sets={M}, "
-                f"strongest={tuple(self.sets[j].tolist())} mean={self.values[:, j].mean().item():.4g})")
-
-
-@dataclass
-class GlobalInteractions:
-    """Ranked global interaction scores per order: `sets[k]` (M_k, k) and `scores[k]` (M_k,), best first.
-
-    `matrix` is the aggregated (D, D) pair matrix (zero diagonal); `representatives` the data rows
-    used by aggregate="representative" (None otherwise).
-    """
-
-    sets: dict[int, torch.Tensor]
-    scores: dict[int, torch.Tensor]
-    aggregate: str
-    n_samples: int
-    matrix: torch.Tensor
-    representatives: list[int] | None = None
-    feature_names: list[str] | None = None
-    candidates: dict[int, str] = field(default_factory=dict)  # order -> "exhaustive" | "top-K extension"
-
-    def ranking(self, order: int = 2, n: int | None = None) -> list[tuple[tuple[int, ...], float]]:
-        """[(set, score), ...] best first, at most n."""
-        s, v = self.sets[order][:n], self.scores[order][:n]
-        return [(tuple(a), float(b)) for a, b in zip(s.tolist(), v.tolist())]
-
-    def __repr__(self) -> str:
-        tops = ", ".join(f"{k}: {tuple(self.sets[k][0].tolist())}={self.scores[k][0].item():.4g}" for k in sorted(self.sets))
-        return f"GlobalInteractions(aggregate={self.aggregate!r}, samples={self.n_samples}, top={{{tops}}})"
 
 
 def cross_derivatives(model, x, order=None, sets=None, target=None, *, chunk_size=None, feature_names=None, max_bytes=None):
@@ -90,6 +37,7 @@ def cross_derivatives(model, x, order=None, sets=None, target=None, *, chunk_siz
     chunk_size: (example, set) items per vmapped chunk. Returns CrossDerivatives.
     Paper: https://arxiv.org/abs/2006.08601
     """
+    chunk_size = opt.optional_positive_int(chunk_size, "chunk_size")
     s = prepare(model, x, target, feature_names, None)
     B, D = s.x.shape
     if sets is None:
@@ -111,7 +59,7 @@ def cross_derivatives(model, x, order=None, sets=None, target=None, *, chunk_siz
             values[b, m] = v.abs()
         matrix = None
     if not bool((values != 0).any()):
-        inp.warn_if_piecewise_linear(s.model)
+        inp.warn_if_piecewise_linear(s.prepared.user_model)
     return CrossDerivatives(values, pairs, k, s.x.reshape(B, *s.feature_shape), s.target.index, s.output,
                             matrix, s.feature_names)
 
@@ -135,14 +83,15 @@ def global_interactions(
     default 200,000). progress: a stderr progress line (tqdm if installed). Returns
     GlobalInteractions. Paper: https://arxiv.org/abs/2006.08601
     """
-    if aggregate not in AGGREGATES:
-        raise ValueError(f"aggregate: expected one of {AGGREGATES}, got {aggregate!r}")
-    top_k = inp.as_positive_int(top_k, "top_k", 20)
-    if not isinstance(exhaustive, bool):
-        raise TypeError(f"exhaustive: expected True or False, got {exhaustive!r}")
+    aggregate = opt.choice(aggregate, "aggregate", AGGREGATES)
+    top_k = opt.positive_int(top_k, "top_k")
+    exhaustive, progress = opt.flag(exhaustive, "exhaustive"), opt.flag(progress, "progress")
+    seed = opt.integer(seed, "seed", minimum=0, maximum=opt.MAX_SEED)
+    chunk_size = opt.optional_positive_int(chunk_size, "chunk_size")
+    max_sets = opt.optional_positive_int(max_sets, "max_sets")
     if representative is not None and aggregate != "representative":
         raise ValueError("representative: only used with aggregate='representative'")
-    s = prepare(model, data, target, feature_names, None)
+    s = prepare(model, data, target, feature_names, None, name="data")
     D = s.x.shape[1]
     order = _sets.check_order(order, D)
     if exhaustive:  # refuse before any derivative is taken
@@ -177,7 +126,7 @@ def global_interactions(
     finally:
         bar.close()
     if not bool((H != 0).any()):
-        inp.warn_if_piecewise_linear(s.model)
+        inp.warn_if_piecewise_linear(s.prepared.user_model)
     ranked = {k: _rank(cand[k], scores[k]) for k in cand}
     return GlobalInteractions({k: r[0] for k, r in ranked.items()}, {k: r[1] for k, r in ranked.items()},
                               aggregate, N, H, reps, s.feature_names, how)
@@ -235,9 +184,3 @@ def _rank(sets: torch.Tensor, scores: torch.Tensor):
     """Sort sets by score, best first; ties keep lexicographic order (stable sort)."""
     order = torch.sort(scores.detach().cpu(), descending=True, stable=True).indices
     return sets[order], scores[order.to(scores.device)].detach()
-
-
-def _labels(sets: torch.Tensor, names) -> list[str]:
-    if names is None:
-        return [" × ".join(f"x{i}" for i in s) for s in sets.tolist()]
-    return [" × ".join(names[i] for i in s) for s in sets.tolist()]

@@ -10,40 +10,17 @@ a prefix of any unit score 0. `sets=` scores given sets with the full ω(S) inst
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 from torch import nn
 
-from .. import inputs as inp
+from .. import models
+from .. import options as opt
 from . import sets as _sets
+from .results import NIDResult
 
 #: Elementwise activations that keep "Linear → activation → Linear" an MLP for NID.
 _ACTIVATIONS = (nn.ReLU, nn.Softplus, nn.Tanh, nn.Sigmoid, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU,
                 nn.Identity, nn.Dropout, nn.ReLU6, nn.Hardtanh, nn.Mish, nn.SELU, nn.CELU)
-
-
-@dataclass
-class NIDResult:
-    """NID scores per order: `sets[k]` (M_k, k) and `scores[k]` (M_k,), best first.
-
-    `matrix` is the (d, d) pairwise ω with a zero diagonal; `unit_influence` is z (H1,).
-    """
-
-    sets: dict[int, torch.Tensor]
-    scores: dict[int, torch.Tensor]
-    matrix: torch.Tensor
-    unit_influence: torch.Tensor
-    rule: str  # "pairwise" | "prefix" | "given sets"
-
-    def ranking(self, order: int = 2, n: int | None = None) -> list[tuple[tuple[int, ...], float]]:
-        s, v = self.sets[order][:n], self.scores[order][:n]
-        return [(tuple(a), float(b)) for a, b in zip(s.tolist(), v.tolist())]
-
-    def __repr__(self) -> str:
-        tops = ", ".join(f"{k}: {tuple(self.sets[k][0].tolist())}={self.scores[k][0].item():.4g}"
-                         for k in sorted(self.sets) if self.sets[k].shape[0])
-        return f"NIDResult(rule={self.rule!r}, orders={sorted(self.sets)}, top={{{tops}}})"
 
 
 def nid(model, order=2, top_k=None, *, target=None, sets=None):
@@ -56,11 +33,12 @@ def nid(model, order=2, top_k=None, *, target=None, sets=None):
     ω(S) = Σ_h z_h min_{i∈S} |W_1[h, i]| (used to compare methods on equal candidate sets).
     Returns NIDResult. Paper: https://arxiv.org/abs/1705.04977
     """
+    models.check_materialised(model)  # weights only: train mode does not matter here
     weights = _mlp_weights(model)
     W1 = weights[0].abs()  # (H1, d)
     H1, d = W1.shape
     z = _unit_influence(weights, target)  # (H1,)
-    top_k = None if top_k is None else inp.as_positive_int(top_k, "top_k", 1)
+    top_k = opt.optional_positive_int(top_k, "top_k")
     pair = _pairwise(W1, z)
     if sets is not None:
         S = _sets.as_sets(sets, d, None if order is None else _sets.check_order(order, d))
@@ -146,7 +124,7 @@ def _unit_influence(weights: list[torch.Tensor], target) -> torch.Tensor:
         if target != "sum":
             raise ValueError(f"target: expected None, an int or 'sum', got {target!r}")
         return z.sum(0)
-    if isinstance(target, bool) or not isinstance(target, int):
+    if not opt.is_int(target):
         raise TypeError(f"target: expected None, an int or 'sum', got {type(target).__name__}")
     if not -n_out <= target < n_out:
         raise ValueError(f"target: output index {target} is out of range for {n_out} outputs")

@@ -13,6 +13,8 @@ import time
 
 import torch
 
+from .. import options as opt
+
 #: Refuse exhaustive enumeration beyond this many k-subsets (C(50, 4) is 230,300).
 MAX_EXHAUSTIVE_SETS = 200_000
 
@@ -21,8 +23,7 @@ REPRESENTATIVE_KINDS = ("mean", "median", "min", "max", "mode", "random")
 
 def check_order(order, d: int, name: str = "order") -> int:
     """An interaction order k with 2 ≤ k ≤ d."""
-    if isinstance(order, bool) or not isinstance(order, int):
-        raise TypeError(f"{name}: expected an int, got {type(order).__name__}")
+    order = opt.integer(order, name)
     if order < 2:
         raise ValueError(f"{name}: interactions need at least 2 features, got {order}")
     if order > d:

@@ -260,7 +260,7 @@ def scalar_path(kind: str, s, xb: torch.Tensor, chunk: int | None):
         o, g = owner.to(dev), gamma.to(dev, dt)
         if kind == "ig":
             z = xb[o] + g[:, None] * (s.x[o] - xb[o])
-            phi = batched_outputs(s.model, s.target.fn, z, s.sel[o], s.feature_shape)
+            phi = batched_outputs(s.model, s.target, z, s.sel[o], s.feature_shape)
             return phi, phi.abs()
         phi, dphi = path_derivatives(s.f, s.x, s.sel, o, xb[o], g, 1, chunk)
         gl = gamma.to(dev, torch.float64)

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import torch
 
+from .. import draws
+from .. import options as opt
 from .. import quadrature as quad
 from . import adaptive
 from .engine import gradient_term, rule_points
-from .setup import baseline_outputs, expected_points, fixed_baseline_outputs, group_cols, make_result, prepare
-from ..inputs import as_baseline
+from .setup import (
+    baseline_outputs, check_steps, check_tol, expected_points, fixed_baseline_outputs, group_cols, make_result, prepare,
+)
 
 
 def integrated_gradients(
@@ -29,8 +32,10 @@ def integrated_gradients(
     (B, T, E) embeddings) to get (B, T). chunk_size: points per vmapped chunk (default: about
     256 MiB of tangents). Returns a PathResult with values (B, *S).
     """
+    steps, tol = check_steps(steps, rule, "ig"), check_tol(tol)
+    chunk_size = opt.optional_positive_int(chunk_size, "chunk_size")
     s = prepare(model, x, target, feature_names, embedding_axis)
-    xb = as_baseline(baseline, s.x.reshape(-1, *s.feature_shape)).reshape(s.x.shape)
+    xb = s.baseline(baseline)
     fb = fixed_baseline_outputs(s, xb)
     phi = torch.zeros_like(s.x)
 
@@ -57,8 +62,11 @@ def expected_gradients(
     """Expected Gradients: IG averaged over baselines drawn from `data` (N, *S), α ~ U(0, 1).
 
     Completeness holds in expectation: Σφ ≈ f(x) − E f(x'); `completeness_error` is measured
-    against the mean f over the baselines actually drawn. samples: draws per input; seed fixes them.
+    against the mean f over the baselines actually drawn. samples: draws per input. seed: an int
+    (each input's draws then depend on the seed and that input only, not on the batch), one int
+    per input, or None for fresh draws (core/draws.py).
     """
+    chunk_size, seed = opt.optional_positive_int(chunk_size, "chunk_size"), draws.check_seed(seed)
     s = prepare(model, x, target, feature_names, embedding_axis)
     pts = expected_points(s, data, samples, seed, draw_gamma=False)
     phi = torch.zeros_like(s.x)

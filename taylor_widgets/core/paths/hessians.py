@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import torch
 
+from .. import draws
 from .. import inputs as inp
+from .. import options as opt
 from .. import quadrature as quad
 from . import adaptive
 from .engine import Directions, hessian_terms, rule_points
-from .setup import baseline_outputs, expected_points, fixed_baseline_outputs, group_cols, make_result, prepare
+from .setup import (
+    baseline_outputs, check_steps, check_tol, expected_points, fixed_baseline_outputs, group_cols, make_result, prepare,
+)
 
 
 def integrated_hessians(
@@ -37,8 +41,10 @@ def integrated_hessians(
     the output plus about that working set: rows are processed in blocks when one point's rows
     alone would exceed it. max_bytes: refuse outputs larger than this (default 2 GiB).
     """
+    steps, tol = check_steps(steps, rule, "ih"), check_tol(tol)
+    chunk_size = opt.optional_positive_int(chunk_size, "chunk_size")
     s = prepare(model, x, target, feature_names, embedding_axis)
-    xb = inp.as_baseline(baseline, s.x.reshape(-1, *s.feature_shape)).reshape(s.x.shape)
+    xb = s.baseline(baseline)
     fb = fixed_baseline_outputs(s, xb)
     rows, dirs = _directions(s, rows, max_bytes)
     B = s.x.shape[0]
@@ -52,7 +58,8 @@ def integrated_hessians(
 
     def totals():
         rows_part = A if rows is None else A[:, -1:]
-        return _sum64(rows_part) + G.sum(-1, dtype=torch.float64), _sum64(rows_part, absolute=True) + G.abs().sum(-1, dtype=torch.float64)
+        total = _sum64(rows_part) + G.sum(-1, dtype=torch.float64)
+        return total, _sum64(rows_part, absolute=True) + G.abs().sum(-1, dtype=torch.float64)
 
     if steps is not None or rule != "gauss":
         r = quad.ih_rule(steps, rule)
@@ -62,7 +69,7 @@ def integrated_hessians(
         rule_name = adaptive.integrate("ih", s, xb, fb, evaluate, totals, tol, "integrated_hessians",
                                        len(dirs) > adaptive.DESIGN_FIRST_ROWS, chunk_size)
     if peak[0] == 0.0 and bool((G != 0).any()):
-        inp.warn_if_piecewise_linear(s.model)
+        inp.warn_if_piecewise_linear(s.prepared.user_model)
     gamma, total = _assemble(s, A, G, rows, totals()[0])
     return _result(s, gamma, total, rows, "integrated_hessians", rule_name, xb, fb)
 
@@ -75,8 +82,11 @@ def expected_hessians(
 
     Each of the `samples` draws per input takes one baseline row and γ = αβ with α, β ~ U(0, 1),
     and uses that one baseline for both integrals. Completeness holds in expectation:
-    ΣΓ ≈ f(x) − E f(x'); `completeness_error` is against the baselines actually drawn.
+    ΣΓ ≈ f(x) − E f(x'); `completeness_error` is against the baselines actually drawn. seed: an
+    int (each input's draws then depend on the seed and that input only), one int per input, or
+    None (core/draws.py).
     """
+    chunk_size, seed = opt.optional_positive_int(chunk_size, "chunk_size"), draws.check_seed(seed)
     s = prepare(model, x, target, feature_names, embedding_axis)
     pts = expected_points(s, data, samples, seed, draw_gamma=True)
     rows, dirs = _directions(s, rows, max_bytes)
@@ -84,7 +94,7 @@ def expected_hessians(
     G = torch.zeros_like(s.x)
     peak = hessian_terms(s.f, s.x, s.sel, pts, dirs, A, G, chunk_size)
     if peak == 0.0 and bool((G != 0).any()):
-        inp.warn_if_piecewise_linear(s.model)
+        inp.warn_if_piecewise_linear(s.prepared.user_model)
     total = _sum64(A if rows is None else A[:, -1:]) + G.sum(-1, dtype=torch.float64)
     gamma, total = _assemble(s, A, G, rows, total)
     fb, xb = baseline_outputs(s, pts)

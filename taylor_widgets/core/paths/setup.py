@@ -5,8 +5,10 @@ from dataclasses import dataclass
 
 import torch
 
-from .. import inputs as inp
 from .. import derivatives as dv
+from .. import draws
+from .. import inputs as inp
+from .. import options as opt
 from .engine import Points
 from ..derivatives import batched_outputs
 from .results import PathResult
@@ -14,7 +16,7 @@ from .results import PathResult
 
 @dataclass
 class Setup:
-    model: object
+    model: object  # the model as called (tensor out)
     x: torch.Tensor  # (B, D) flat
     feature_shape: tuple[int, ...]
     target: inp.Target
@@ -24,32 +26,33 @@ class Setup:
     groups: torch.Tensor | None  # (G, D) 0/1 masks when a feature axis is summed
     result_shape: tuple[int, ...]  # per-example shape of attributions
     feature_names: list[str] | None
+    prepared: inp.Prepared
 
     @property
     def n_out(self) -> int:
         return dv.numel(self.result_shape)
 
+    def baseline(self, baseline) -> torch.Tensor:
+        """The user's baseline as flat rows (B, D)."""
+        return self.prepared.baseline(baseline).reshape(self.x.shape)
 
-def prepare(model, x, target, feature_names, embedding_axis) -> Setup:
-    inp.check_model(model)
-    device, dtype = inp.model_device_dtype(model)
-    x = inp.as_input(x, "x", device, dtype)
-    target_n, output = inp.as_target(model, x, target)
-    feature_shape = tuple(x.shape[1:])
-    B, D = x.shape[0], dv.numel(feature_shape)
-    groups, result_shape = _groups(feature_shape, embedding_axis, device, dtype)
-    names = inp.as_feature_names(feature_names, dv.numel(result_shape))
-    f = dv.example_function(model, target_n.fn, feature_shape)
-    sel = dv.selector_rows(target_n.fn, B, device, dtype)
-    return Setup(model, x.reshape(B, D), feature_shape, target_n, f, sel, output, groups, result_shape, names)
+
+def prepare(model, x, target, feature_names, embedding_axis, *, name="x") -> Setup:
+    p = inp.prepare(model, x, target, name=name)
+    feature_shape = p.feature_shape
+    B, D = p.x.shape[0], dv.numel(feature_shape)
+    groups, result_shape = _groups(feature_shape, embedding_axis, p.x.device, p.x.dtype)
+    names = p.feature_names(feature_names, dv.numel(result_shape))
+    f = dv.example_function(p.model, p.target, feature_shape)
+    sel = p.target.rows(dtype=p.x.dtype, device=p.x.device)
+    return Setup(p.model, p.x.reshape(B, D), feature_shape, p.target, f, sel, p.output, groups, result_shape, names, p)
 
 
 def _groups(feature_shape, axis, device, dtype):
     """Masks that sum over `axis` of the feature shape (e.g. the embedding axis of (T, E))."""
     if axis is None:
         return None, feature_shape
-    if isinstance(axis, bool) or not isinstance(axis, int):
-        raise TypeError(f"embedding_axis: expected an int axis of the feature shape, got {axis!r}")
+    axis = opt.integer(axis, "embedding_axis")
     if len(feature_shape) < 2:
         raise ValueError(
             f"embedding_axis: needs inputs of shape (B, T, E) or more, got feature shape {feature_shape}"
@@ -70,16 +73,19 @@ def expected_points(s: Setup, data, samples, seed, draw_gamma) -> Points:
 
     For EH, γ = αβ with α, β ~ U(0, 1) independently, and the SAME baseline serves both
     integrals (path_explain's torch code draws a fresh inner baseline: a different estimand).
+    Each input draws from its own generator (draws.py): its draws depend on the seed and the
+    input only, never on its position in the batch.
     """
-    data = inp.as_data(data, s.x.reshape(-1, *s.feature_shape)).reshape(-1, s.x.shape[1])
-    K = inp.as_positive_int(samples, "samples", 0)
-    B = s.x.shape[0]
-    gen = torch.Generator(device="cpu")
-    gen.manual_seed(int(seed) if seed is not None else int(torch.randint(0, 2**31 - 1, ()).item()))
-    idx = torch.randint(0, data.shape[0], (B * K,), generator=gen)
-    alpha = torch.rand(B * K, generator=gen, dtype=torch.float64)
-    gamma = alpha * torch.rand(B * K, generator=gen, dtype=torch.float64) if draw_gamma else alpha
-    gamma = gamma.to(device=s.x.device, dtype=s.x.dtype)
+    data = s.prepared.data(data).reshape(-1, s.x.shape[1])
+    K = opt.positive_int(samples, "samples", maximum=MAX_SAMPLES)
+    B, N = s.x.shape[0], data.shape[0]
+    idx, gamma = [], []
+    for gen in draws.generators(s.prepared.x, seed):
+        idx.append(torch.randint(0, N, (K,), generator=gen))
+        alpha = torch.rand(K, generator=gen, dtype=torch.float64)
+        gamma.append(alpha * torch.rand(K, generator=gen, dtype=torch.float64) if draw_gamma else alpha)
+    idx = torch.cat(idx)
+    gamma = torch.cat(gamma).to(device=s.x.device, dtype=s.x.dtype)
     w = torch.full((B * K,), 1.0 / K, device=s.x.device, dtype=s.x.dtype)
     owner = torch.arange(B, device=s.x.device).repeat_interleave(K)
     return Points(owner, data[idx.to(data.device)], gamma, w, w * gamma)
@@ -88,16 +94,39 @@ def expected_points(s: Setup, data, samples, seed, draw_gamma) -> Points:
 def baseline_outputs(s: Setup, pts: Points) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean over each example's points of f(x'), and the mean baseline: (B,), (B, D)."""
     B = s.x.shape[0]
-    fb = batched_outputs(s.model, s.target.fn, pts.baseline, s.sel[pts.owner], s.feature_shape)
+    fb = batched_outputs(s.model, s.target, pts.baseline, s.sel[pts.owner], s.feature_shape)
     counts = torch.zeros(B, device=s.x.device, dtype=s.x.dtype).index_add_(0, pts.owner, torch.ones_like(fb))
     mean_f = torch.zeros(B, device=s.x.device, dtype=s.x.dtype).index_add_(0, pts.owner, fb) / counts
     mean_b = torch.zeros_like(s.x).index_add_(0, pts.owner, pts.baseline) / counts[:, None]
     return mean_f, mean_b
 
 
+#: Upper bounds on `steps`, per (method family, rule). Gauss–Legendre nodes come from a dense
+#: eigenproblem (4096 nodes take ~40 s to build); the log-weight rule is built on a 1440-point
+#: discretisation, so more than 1024 nodes would not be a valid rule; the uniform IH rule has
+#: n² points. Beyond these a call would hang or exhaust memory rather than gain accuracy.
+MAX_STEPS = {("ig", "gauss"): 4096, ("ig", "uniform"): 100_000, ("ih", "gauss"): 1024, ("ih", "uniform"): 1024}
+#: Upper bound on `samples` (draws per input) of the expected methods.
+MAX_SAMPLES = 100_000
+
+
+def check_tol(tol) -> float:
+    """The relative completeness tolerance of the adaptive rule: a positive finite number."""
+    return opt.positive_real(tol, "tol")
+
+
+def check_steps(steps, rule, family: str, name: str = "steps") -> int | None:
+    """Validate `steps` (None: adaptive default) and `rule` for IG ("ig") or IH ("ih") before any work."""
+    rule = opt.choice(rule, "rule", ("gauss", "uniform"))
+    return opt.optional_positive_int(
+        steps, name, maximum=MAX_STEPS[family, rule],
+        hint="more nodes do not help: the default adapts until the completeness error is below tol",
+    )
+
+
 def fixed_baseline_outputs(s: Setup, xb: torch.Tensor) -> torch.Tensor:
     """f(x') for one baseline per example (B, D) → (B,)."""
-    return batched_outputs(s.model, s.target.fn, xb, s.sel, s.feature_shape)
+    return batched_outputs(s.model, s.target, xb, s.sel, s.feature_shape)
 
 
 def group_cols(s: Setup, t: torch.Tensor) -> torch.Tensor:

@@ -5,41 +5,20 @@ Features in Deep Learning Interpretation", ICML 2019 (https://arxiv.org/abs/1902
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
 from torch.func import jacrev, vmap
 
-from .. import inputs as inp
 from .. import derivatives as dv
+from .. import draws
+from .. import inputs as inp
+from .. import options as opt
+from .results import RankDiagnostic, SaliencyResult
 
-
-@dataclass
-class SaliencyResult:
-    """CASO/CAFO saliency maps Δ* (B, *S) and how the solver got there (all per example, (B,))."""
-
-    values: torch.Tensor  # (B, *S) Δ*, averaged over noisy copies when smooth_samples > 0
-    gradient: torch.Tensor  # (B, *S) g = ∇ℓ at x
-    method: str  # "caso" or "cafo"
-    target: torch.Tensor  # (B,) the label of the cross-entropy
-    lambda1: torch.Tensor  # (B,)
-    lambda2: torch.Tensor  # (B,)
-    objective: torch.Tensor  # (B,) gᵀΔ + ½ΔᵀHΔ − λ1‖Δ‖₁ − (λ2/2)‖Δ‖² at Δ* (mean over noisy copies)
-    gap: torch.Tensor  # (B,) relative proximal-gradient residual ‖Δ − prox(Δ − ∇h/L)‖ / ‖Δ‖ (0 at the optimum)
-    iterations: torch.Tensor  # (B,) FISTA iterations until gap ≤ tol (max over noisy copies)
-    converged: torch.Tensor  # (B,) bool
-    smooth_samples: int = 0
-
-
-@dataclass
-class RankDiagnostic:
-    """How close the loss Hessian is to rank one and to the gradient's direction (B,) each."""
-
-    p_max: torch.Tensor  # (B,) top softmax probability
-    sigma_ratio: torch.Tensor  # (B,) σ2/σ1 of H = ∇²ℓ
-    cosine: torch.Tensor  # (B,) |cos(v1, g)|, v1 the top eigenvector of H
-    eigenvalues: torch.Tensor  # (B, k) eigenvalues of H with the largest |λ|, by |λ| descending
-    method: str  # "closed_form" (piecewise-linear network) or "lanczos" (HVPs)
+#: Lanczos needs two steps to bracket the spectrum (one Ritz value is both extremes).
+MIN_LANCZOS_STEPS = 2
 
 
 def caso(model, x, target=None, lambda1=None, lambda2=None, tol=1e-6, max_iter=500, smooth_samples=0,
@@ -76,6 +55,9 @@ def hessian_rank_diagnostic(model, x, target=None, method="auto", lanczos_steps=
     (exact for piecewise-linear networks: C Jacobian rows, no HVPs); "lanczos" uses HVPs;
     "auto" picks the closed form for an nn.Sequential of piecewise-linear layers.
     """
+    method = opt.choice(method, "method", ("auto", "closed_form", "lanczos"))
+    lanczos_steps = opt.integer(lanczos_steps, "lanczos_steps", minimum=MIN_LANCZOS_STEPS)
+    k = opt.positive_int(k, "k")
     with torch.no_grad():  # derivatives w.r.t. the input only; no graph to the parameters
         return _diagnose(model, x, target, method, lanczos_steps, k)
 
@@ -118,6 +100,7 @@ class _Setup:
     logits: torch.Tensor  # (B, C)
     f: object  # ℓ(z, onehot) for one example (torch.func form)
     model: object
+    feature_names: list[str] | None = None
 
     def loss_sum(self, Z: torch.Tensor) -> torch.Tensor:
         """Σ_b ℓ_b(Z_b): examples are independent, so its gradient/HVP rows are per example."""
@@ -130,36 +113,29 @@ class _Setup:
 
 
 def _setup(model, x, target) -> _Setup:
-    inp.check_model(model)
-    device, dtype = inp.model_device_dtype(model)
-    x = inp.as_input(x, "x", device, dtype)
-    with torch.no_grad():
-        logits = model(x)
-    if not isinstance(logits, torch.Tensor) or logits.dim() != 2 or logits.shape[0] != x.shape[0] or logits.shape[1] < 2:
-        shape = tuple(logits.shape) if isinstance(logits, torch.Tensor) else type(logits).__name__
-        raise ValueError(f"model: CASO/CAFO need class logits of shape (B, C) with C ≥ 2, got {shape}")
-    if target is None:
-        labels = logits.argmax(-1)
-    elif callable(target) and not isinstance(target, torch.Tensor):
+    if callable(target) and not isinstance(target, torch.Tensor):
         raise TypeError("target: the cross-entropy needs a class index (int or (B,) tensor), not a callable")
-    else:
-        labels = inp.as_target(model, x, target)[0].index
-    B, C = logits.shape
-    onehot = torch.nn.functional.one_hot(labels, C).to(dtype)
-    feature_shape = tuple(x.shape[1:])
+    p = inp.prepare(model, x, target, default_target="predicted")
+    logits = p.raw_output
+    if logits.dim() != 2 or logits.shape[1] < 2:
+        raise ValueError(f"model: CASO/CAFO need class logits of shape (B, C) with C ≥ 2, got {tuple(logits.shape)}")
+    B = logits.shape[0]
+    feature_shape = p.feature_shape
     shape = (1, *feature_shape)
+    model = p.model
 
     def loss(z, sel):
         return -(torch.log_softmax(model(z.reshape(shape)), -1)[0] * sel).sum()
 
-    return _Setup(x.reshape(B, -1), feature_shape, labels, onehot, logits, loss, model)
+    return _Setup(p.x.reshape(B, -1), feature_shape, p.target.index, p.target.onehot(p.x), logits, loss, model,
+                  p.feature_names(None, math.prod(feature_shape)))
 
 
 def _per_example(value, B, name, ref, default):
     """A float or (B,) tensor of non-negative values → (B,); None → default."""
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, (int, float, torch.Tensor)):
+    if not (opt.is_real(value) or isinstance(value, torch.Tensor)):
         raise TypeError(f"{name}: expected a float or a ({B},) tensor, got {type(value).__name__}")
     t = torch.as_tensor(value, dtype=ref.dtype, device=ref.device).reshape(-1)
     if t.numel() == 1:
@@ -174,11 +150,13 @@ def _per_example(value, B, name, ref, default):
 
 def _solve(method, model, x, target, lambda1, lambda2, tol, max_iter, smooth_samples, smooth_sigma, seed, margin,
            lanczos_steps):
-    if not (isinstance(tol, float) or isinstance(tol, int)) or not tol > 0:
-        raise ValueError(f"tol: expected a positive number, got {tol!r}")
-    max_iter = inp.as_positive_int(max_iter, "max_iter", 500)
-    if isinstance(smooth_samples, bool) or not isinstance(smooth_samples, int) or smooth_samples < 0:
-        raise ValueError(f"smooth_samples: expected a non-negative integer, got {smooth_samples!r}")
+    tol = opt.positive_real(tol, "tol")
+    max_iter = opt.positive_int(max_iter, "max_iter")
+    smooth_samples = opt.non_negative_int(smooth_samples, "smooth_samples")
+    smooth_sigma = opt.non_negative_real(smooth_sigma, "smooth_sigma")
+    margin = opt.positive_real(margin, "margin")
+    lanczos_steps = opt.integer(lanczos_steps, "lanczos_steps", minimum=MIN_LANCZOS_STEPS)
+    draws.check_seed(seed)
     with torch.no_grad():  # derivatives w.r.t. the input only; no graph to the parameters
         return _solve_nograd(method, model, x, target, lambda1, lambda2, tol, max_iter, smooth_samples, smooth_sigma,
                              seed, margin, lanczos_steps)
@@ -191,13 +169,13 @@ def _solve_nograd(method, model, x, target, lambda1, lambda2, tol, max_iter, smo
     g, H = s.operator()
     g0 = g
     if smooth_samples:
-        gen = torch.Generator(device="cpu").manual_seed(int(seed) if seed is not None else 0)
         n = smooth_samples
         span = (s.z.amax(-1) - s.z.amin(-1)).clamp_min(torch.finfo(s.z.dtype).eps)
-        noise = torch.randn(B * n, s.z.shape[1], generator=gen, dtype=torch.float64).to(s.z)
+        gens = draws.generators(s.z.reshape(B, *s.feature_shape), 0 if seed is None else seed)  # per input
+        noise = torch.cat([torch.randn(n, s.z.shape[1], generator=g, dtype=torch.float64) for g in gens]).to(s.z)
         z = s.z.repeat_interleave(n, 0) + smooth_sigma * span.repeat_interleave(n)[:, None] * noise
         s = _Setup(z, s.feature_shape, s.labels.repeat_interleave(n), s.onehot.repeat_interleave(n, 0),
-                   s.logits.repeat_interleave(n, 0), s.f, s.model)
+                   s.logits.repeat_interleave(n, 0), s.f, s.model, s.feature_names)
         g, H = s.operator()
     rep = lambda t: t.repeat_interleave(smooth_samples, 0) if smooth_samples and t.shape[0] == B else t  # noqa: E731
     lam1 = rep(_per_example(lambda1, B, "lambda1", g, None)) if lambda1 is not None else 0.1 * g.abs().amax(-1)
@@ -222,7 +200,7 @@ def _solve_nograd(method, model, x, target, lambda1, lambda2, tol, max_iter, smo
         lam1, lam2 = lam1.reshape(B, n).mean(1), lam2.reshape(B, n).mean(1)
     shape = (B, *s.feature_shape)
     return SaliencyResult(delta.reshape(shape), g0.reshape(shape), method, s.labels[::max(smooth_samples, 1)], lam1,
-                          lam2, obj, gap, iters, conv, smooth_samples)
+                          lam2, obj, gap, iters, conv, smooth_samples, s.feature_names)
 
 
 def _soft(v, t):

@@ -1,6 +1,7 @@
 """Taylor interactions: exact Harsanyi dividends, Taylor effects, and the audit of fourteen attribution methods."""
-from .harsanyi import HarsanyiResult, TaylorEffects, harsanyi, patch_groups, taylor_effects
-from .audit import AuditResult, MethodAudit, attribution_audit, verdict_table
+from .results import AuditResult, HarsanyiResult, MethodAudit, TaylorEffects, verdict_table
+from .harsanyi import harsanyi, patch_groups, taylor_effects
+from .audit import attribution_audit
 
 __all__ = [
     "AuditResult", "HarsanyiResult", "MethodAudit", "TaylorEffects", "attribution_audit", "harsanyi",

@@ -28,35 +28,32 @@ from ..paths.gradients import integrated_gradients as _ig
 
 @dataclass
 class Probe:
-    """What every method needs besides the rows: the model, the players and the options."""
+    """What every method needs besides the rows: the model, the players and the options.
+
+    Every method is called as fn(probe, x, b, t) on rows x, paired baselines b (N, *S) and the
+    rows' `Target` t: t.pick(out) is the explained value, t.index the class indices captum takes,
+    t.onehot(x) the output weights of the layer-wise rules.
+    """
 
     model: object
     masks: torch.Tensor  # (n, D) 0/1 player masks
     player_shape: tuple[int, ...]  # layout of the players for Occlusion-patch, e.g. (n,) or (rows, cols)
     options: dict = field(default_factory=dict)
 
-    def select(self, idx, n_out, like):
-        """One-hot (N, C) target weights, or None for scalar models."""
-        return None if idx is None else torch.nn.functional.one_hot(idx, n_out).to(like)
-
-    def value(self, out, idx):
-        """The explained scalar per row: the target logit, or the scalar output."""
-        return out.reshape(out.shape[0]) if idx is None else out.gather(1, idx[:, None]).squeeze(1)
-
     def players(self, a):
         """Sum fine attributions (N, *S) into players (N, n)."""
         return a.reshape(a.shape[0], -1).to(self.masks) @ self.masks.T
 
 
-def gradient_x_input(p: Probe, x, b, idx):
+def gradient_x_input(p: Probe, x, b, t):
     """∂v(x)/∂x ⊙ (x − b): weight κ_i on every Taylor term (Simonyan 2014; Shrikumar 2016)."""
     with torch.enable_grad():
         z = x.detach().requires_grad_(True)
-        (g,) = torch.autograd.grad(p.value(p.model(z), idx).sum(), z)
+        (g,) = torch.autograd.grad(t.pick(p.model(z)).sum(), z)
     return p.players(g * (x - b))
 
 
-def integrated_gradients(p: Probe, x, b, idx):
+def integrated_gradients(p: Probe, x, b, t):
     """IG on the shared Gauss–Legendre rule (Sundararajan et al. 2017), by batched autograd.
 
     The same nodes and estimand as tw.integrated_gradients (a test holds them equal). The audit
@@ -68,63 +65,61 @@ def integrated_gradients(p: Probe, x, b, idx):
     with torch.enable_grad():
         for a, w in zip(nodes, weights):
             z = (b + a * delta).detach().requires_grad_(True)
-            (g,) = torch.autograd.grad(p.value(p.model(z), idx).sum(), z)
+            (g,) = torch.autograd.grad(t.pick(p.model(z)).sum(), z)
             total += w * g
     return p.players(total * delta)
 
 
-def reference_integrated_gradients(p: Probe, x, b, idx):
+def reference_integrated_gradients(p: Probe, x, b, t):
     """IG through tw.integrated_gradients (vmapped torch.func engine), for cross-checks."""
-    return p.players(_ig(p.model, x, b, target=idx, steps=p.options.get("ig_steps", 64)).values)
+    return p.players(_ig(p.model, x, b, target=t.index, steps=p.options.get("ig_steps", 64)).values)
 
 
-def deeplift_rescale(p: Probe, x, b, idx):
+def deeplift_rescale(p: Probe, x, b, t):
     """DeepLIFT with the Rescale rule (captum.attr.DeepLift)."""
     from captum.attr import DeepLift
 
     _need_layers(p.model, "DeepLIFT")
     with torch.enable_grad():
-        a = DeepLift(p.model).attribute(x.clone(), baselines=b, target=idx)
+        a = DeepLift(p.model).attribute(x.clone(), baselines=b, target=t.index)
     return p.players(a.detach())
 
 
-def deeplift_revealcancel(p: Probe, x, b, idx):
+def deeplift_revealcancel(p: Probe, x, b, t):
     """DeepLIFT with the RevealCancel rule (ours: captum has none)."""
-    out = p.model(x[:1])
-    return p.players(_deeplift(p.model, x, b, p.select(idx, out.shape[-1], x), rule="revealcancel"))
+    return p.players(_deeplift(p.model, x, b, t.onehot(x), rule="revealcancel"))
 
 
-def lrp_epsilon(p: Probe, x, b, idx):
+def lrp_epsilon(p: Probe, x, b, t):
     """LRP-ε on every Linear/Conv2d layer (captum.attr.LRP, EpsilonRule)."""
     from captum.attr._utils.lrp_rules import EpsilonRule
 
-    return _lrp(p, x, idx, lambda: EpsilonRule(epsilon=p.options.get("lrp_epsilon", 1e-6)))
+    return _lrp(p, x, t, lambda: EpsilonRule(epsilon=p.options.get("lrp_epsilon", 1e-6)))
 
 
-def lrp_alphabeta(p: Probe, x, b, idx):
+def lrp_alphabeta(p: Probe, x, b, t):
     """LRP-αβ with α = 1, β = 0 on every Linear/Conv2d layer (captum's Alpha1_Beta0_Rule)."""
     from captum.attr._utils.lrp_rules import Alpha1_Beta0_Rule
 
-    return _lrp(p, x, idx, Alpha1_Beta0_Rule)
+    return _lrp(p, x, t, Alpha1_Beta0_Rule)
 
 
-def deep_taylor(p: Probe, x, b, idx):
+def deep_taylor(p: Probe, x, b, t):
     """Deep Taylor decomposition: z+ rule, z^B rule at the input with box bounds (ours)."""
     lo, hi = p.options.get("bounds", (x.min(), x.max()))
-    out = p.model(x[:1])
-    return p.players(_deep_taylor(p.model, x, p.select(idx, out.shape[-1], x), lo, hi))
+    return p.players(_deep_taylor(p.model, x, t.onehot(x), lo, hi))
 
 
-def occlusion_1(p: Probe, x, b, idx):
+def occlusion_1(p: Probe, x, b, t):
     """v(x) − v(x with player i at the baseline) for each player (captum.attr.FeatureAblation)."""
     from captum.attr import FeatureAblation
 
     u = torch.ones(x.shape[0], p.masks.shape[0], dtype=x.dtype, device=x.device)
-    return FeatureAblation(_player_game(p, idx)).attribute(u, baselines=torch.zeros_like(u),
+    return FeatureAblation(_player_game(p, t)).attribute(u, baselines=torch.zeros_like(u),
                                                            additional_forward_args=(x, b)).to(x.dtype)
 
 
-def occlusion_patch(p: Probe, x, b, idx):
+def occlusion_patch(p: Probe, x, b, t):
     """Occlusion with a sliding window of players (captum.attr.Occlusion, stride 1).
 
     A player's attribution is the mean drop over the windows that contain it. The window is
@@ -136,13 +131,13 @@ def occlusion_patch(p: Probe, x, b, idx):
     window = p.options.get("occlusion_window") or tuple(min(2, s) for s in shape)
     window = (window,) * len(shape) if isinstance(window, int) else tuple(window)
     u = torch.ones(x.shape[0], *shape, dtype=x.dtype, device=x.device)
-    game = _player_game(p, idx)
+    game = _player_game(p, t)
     a = Occlusion(lambda uu, xx, bb: game(uu.reshape(uu.shape[0], -1), xx, bb)).attribute(
         u, sliding_window_shapes=window, strides=1, baselines=torch.zeros_like(u), additional_forward_args=(x, b))
     return a.reshape(x.shape[0], -1).to(x.dtype)  # captum accumulates in float32 otherwise
 
 
-def grad_cam(p: Probe, x, b, idx):
+def grad_cam(p: Probe, x, b, t):
     """Grad-CAM ReLU(Σ_k α_k A_k) on the last Conv2d (or `gradcam_layer`), upsampled (captum.attr.LayerGradCam).
 
     Each pixel's map value is split evenly over its channels, then summed per player.
@@ -153,28 +148,28 @@ def grad_cam(p: Probe, x, b, idx):
     if x.dim() != 4:
         raise TypeError(f"Grad-CAM needs image inputs (N, C, H, W), got shape {tuple(x.shape)}")
     with torch.enable_grad():
-        cam = LayerGradCam(p.model, layer).attribute(x.clone(), target=idx, relu_attributions=True).detach()
+        cam = LayerGradCam(p.model, layer).attribute(x.clone(), target=t.index, relu_attributions=True).detach()
     cam = LayerAttribution.interpolate(cam, tuple(x.shape[-2:]), "bilinear")
     return p.players(cam.expand_as(x) / x.shape[1])
 
 
-def prediction_difference(p: Probe, x, background, idx):
+def prediction_difference(p: Probe, x, background, t):
     """v(x) − E_k v(x with player i from background k) (Robnik-Šikonja & Kononenko 2008; Zintgraf et al. 2017).
 
     x: (N, *S); background: (K, *S). It is Occlusion-1 averaged over the background baselines.
     """
-    return torch.stack([occlusion_1(p, x, bk.expand_as(x), idx) for bk in background]).mean(0)
+    return torch.stack([occlusion_1(p, x, bk.expand_as(x), t) for bk in background]).mean(0)
 
 
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _player_game(p: Probe, idx):
+def _player_game(p: Probe, t):
     """u (N, n) ↦ v(b + (x − b)⊙(u·masks)): the model as a function of which players are present."""
 
     def game(u, x, b):
         keep = (u.to(p.masks) @ p.masks).reshape(x.shape)
-        return p.value(p.model(b + keep * (x - b)), idx)
+        return t.pick(p.model(b + keep * (x - b)))
 
     return game
 
@@ -214,7 +209,7 @@ class _FlattenForLRP(nn.Module):
         return self.drop(x.flatten(self.start, self.end))
 
 
-def _lrp(p: Probe, x, idx, rule):
+def _lrp(p: Probe, x, t, rule):
     from captum.attr import LRP
 
     _need_layers(p.model, "LRP")
@@ -224,7 +219,7 @@ def _lrp(p: Probe, x, idx, rule):
         if isinstance(m, (nn.Linear, nn.Conv2d)):
             m.rule = rule()
     with torch.enable_grad():
-        a = LRP(model).attribute(x.clone(), target=idx)
+        a = LRP(model).attribute(x.clone(), target=t.index)
     return p.players(a.detach())
 
 

@@ -27,67 +27,18 @@ the background baselines b_k, with masked inputs x_T paired with each b_k.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 
 from .. import inputs as inp
+from .. import options as opt
+from ..paths.setup import check_steps
 from .attribution_methods import METHODS, Probe
-from .harsanyi import HarsanyiResult, as_groups, masked_values, mobius, subset_bits, zeta
+from .harsanyi import as_groups, masked_values
+from .results import PRINCIPLES, AuditResult, MethodAudit, verdict_table  # noqa: F401  (re-exported)
+from .subsets import mobius, subset_bits, zeta
 
 #: The audit runs every method on 2^n masked inputs; keep n modest.
 MAX_AUDIT_PLAYERS = 12
-PRINCIPLES = ("P1", "P2", "P3")
-
-
-@dataclass
-class MethodAudit:
-    """One method's attributions, allocation matrix and principle measures (all per input)."""
-
-    name: str
-    attributions: torch.Tensor  # (B, n) a_i(x)
-    allocation: torch.Tensor  # (B, n, 2^n) E_{i,S}
-    p1: torch.Tensor  # (B,) relative completeness error
-    p2_leak: torch.Tensor  # (B,)
-    p2_amount: torch.Tensor  # (B,)
-    p3_leak: torch.Tensor  # (B,)
-    p3_amount: torch.Tensor  # (B,)
-    game: str  # "baseline" or "background"
-
-    def measure(self, principle: str) -> torch.Tensor:
-        """The (B,) number a principle is judged on: the larger of its leak and amount errors."""
-        if principle == "P1":
-            return self.p1
-        if principle == "P2":
-            return torch.maximum(self.p2_leak, self.p2_amount)
-        return torch.maximum(self.p3_leak, self.p3_amount)
-
-
-@dataclass
-class AuditResult:
-    """Per-method audits, the dividends they are measured against, and what could not run."""
-
-    methods: dict  # name → MethodAudit
-    skipped: dict  # name → reason
-    dividends: torch.Tensor  # (B, 2^n) fixed-baseline game
-    expected_dividends: torch.Tensor | None  # (B, 2^n) background game, or None
-    n_players: int
-    tol: float
-
-    def verdicts(self) -> dict:
-        """name → {principle: (passes on every input, inputs passed, inputs, worst measure)}."""
-        out = {}
-        for name, m in self.methods.items():
-            out[name] = {}
-            for pr in PRINCIPLES:
-                v = m.measure(pr)
-                ok = v <= self.tol
-                out[name][pr] = (bool(ok.all()), int(ok.sum()), v.numel(), float(v.max()))
-        return out
-
-    def table(self) -> str:
-        """A markdown verdict table for this model."""
-        return verdict_table({"model": self})
 
 
 def attribution_audit(model, x, baseline=None, methods=None, groups=None, target=None, *, background=None,
@@ -106,34 +57,38 @@ def attribution_audit(model, x, baseline=None, methods=None, groups=None, target
     effect mass) that still passes. On piecewise-linear (ReLU) models IG/EG carry a quadrature
     error (their P1) that the Möbius transform amplifies in P3's amount error: raise ig_steps.
     """
-    inp.check_model(model)
-    device, dtype = inp.model_device_dtype(model)
-    x = inp.as_input(x, "x", device, dtype)
-    b = inp.as_baseline(baseline, x)
+    tol, chunk_rows = opt.non_negative_real(tol, "tol"), opt.positive_int(chunk_rows, "chunk_rows")
+    ig_steps = opt.positive_int(check_steps(ig_steps, "gauss", "ig", "ig_steps"), "ig_steps")
+    lrp_epsilon = opt.positive_real(lrp_epsilon, "lrp_epsilon")
+    occlusion_window = _window(occlusion_window)
     if callable(target) and not isinstance(target, torch.Tensor):
         raise TypeError("target: the audit needs a class index (int or (B,) tensor) or None, not a callable")
-    tgt, _ = inp.as_target(model, x, target)
-    S = tuple(x.shape[1:])
-    masks = as_groups(groups, S, device, dtype)
-    n, B = masks.shape[0], x.shape[0]
+    if isinstance(methods, (str, bytes)):
+        raise TypeError(f"methods: expected a list of method names, got the single string {methods!r}; pass [{methods!r}]")
+    p = inp.prepare(model, x, target)
+    x, tgt, b = p.x, p.target, p.baseline(baseline)
+    device, dtype = x.device, x.dtype
+    masks = as_groups(groups, p.feature_shape, device, dtype)
+    n = masks.shape[0]
     if n > MAX_AUDIT_PLAYERS:
         raise ValueError(f"groups: the audit runs every method on 2^n masked inputs; {n} players is above "
                          f"{MAX_AUDIT_PLAYERS}. Pass groups= with fewer, larger groups")
     names = list(METHODS) if methods is None else list(methods)
-    unknown = [m for m in names if m not in METHODS]
+    unknown = [m for m in names if not isinstance(m, str) or m not in METHODS]
     if unknown:
         raise ValueError(f"methods: unknown {unknown}; expected names from {list(METHODS)}")
-    bg = b[:1] if background is None else inp.as_data(background, x, "background")
-    pshape = (n,) if player_shape is None else tuple(player_shape)
+    bg = b[:1] if background is None else p.data(background, "background")
+    pshape = (n,) if player_shape is None else _player_shape(player_shape)
     if int(torch.Size(pshape).numel()) != n:
         raise ValueError(f"player_shape: {pshape} does not hold the {n} players")
     lo = torch.minimum(torch.minimum(x.min(), b.min()), bg.min())
     hi = torch.maximum(torch.maximum(x.max(), b.max()), bg.max())
     opts = dict(ig_steps=ig_steps, occlusion_window=occlusion_window, gradcam_layer=gradcam_layer,
                 lrp_epsilon=lrp_epsilon, bounds=(lo, hi))
-    probe = Probe(model, masks, pshape, opts)
+    probe = Probe(p.model, masks, pshape, opts)
+    model = p.model
 
-    I = mobius(masked_values(model, tgt.fn, x, b, masks), n)
+    I = mobius(masked_values(model, tgt, x, b, masks), n)
     need_bg = any(METHODS[m][1] for m in names)
     Ibg = _background_dividends(model, tgt, x, bg, masks) if need_bg else None
     keep = subset_bits(n, device).to(dtype) @ masks  # (2^n, D)
@@ -146,7 +101,7 @@ def attribution_audit(model, x, baseline=None, methods=None, groups=None, target
                 aT = _shapley_on_subgames(I, n)
             else:
                 aT = _on_masked_inputs(fn, probe, x, b if not expected else None, bg if expected else None, keep,
-                                       tgt.index, chunk_rows)
+                                       tgt, chunk_rows)
         except (TypeError, NotImplementedError) as e:
             skipped[name] = str(e)
             continue
@@ -154,27 +109,44 @@ def attribution_audit(model, x, baseline=None, methods=None, groups=None, target
     return AuditResult(results, skipped, I, Ibg, n, float(tol))
 
 
+def _window(window):
+    """occlusion_window: None, a positive int, or one positive int per axis of player_shape."""
+    if window is None or opt.is_int(window):
+        return None if window is None else opt.positive_int(window, "occlusion_window")
+    if isinstance(window, (str, bytes)) or not hasattr(window, "__iter__"):
+        raise TypeError(f"occlusion_window: expected None, an int or a tuple of ints, got {window!r}")
+    return tuple(opt.positive_int(w, "occlusion_window") for w in window)
+
+
+def _player_shape(shape) -> tuple[int, ...]:
+    if opt.is_int(shape):
+        return (opt.positive_int(shape, "player_shape"),)
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
+        raise TypeError(f"player_shape: expected a tuple of ints such as (2, 4), got {shape!r}")
+    return tuple(opt.positive_int(v, "player_shape") for v in shape)
+
+
 def _background_dividends(model, tgt, x, bg, masks):
     """Dividends of the expected game v̄(T) = mean_k v(x_T, b_k,−T): (B, 2^n)."""
     n = masks.shape[0]
-    vals = torch.stack([masked_values(model, tgt.fn, x, bk.expand_as(x), masks) for bk in bg]).mean(0)
+    vals = torch.stack([masked_values(model, tgt, x, bk.expand_as(x), masks) for bk in bg]).mean(0)
     return mobius(vals, n)
 
 
-def _on_masked_inputs(fn, probe, x, b, bg, keep, idx, chunk_rows):
+def _on_masked_inputs(fn, probe, x, b, bg, keep, target, chunk_rows):
     """a_i(T) (B, 2^n, n): the method on every masked input, paired with b or with each background row."""
     B, P = x.shape[0], keep.shape[0]
     pairs = [(b, 1)] if bg is None else [(bk.expand_as(x), bg.shape[0]) for bk in bg]
+    owner = torch.arange(B, device=x.device).repeat_interleave(P)  # the example each masked row belongs to
     total = None
     for base, K in pairs:
         xf, bf = x.reshape(B, 1, -1), base.reshape(B, 1, -1)
         rows = (bf + keep[None] * (xf - bf)).reshape(B * P, *x.shape[1:])
         brow = base.repeat_interleave(P, 0)
-        irow = None if idx is None else idx.repeat_interleave(P)
         parts = []
         for s in range(0, B * P, chunk_rows):
             sl = slice(s, s + chunk_rows)
-            parts.append(fn(probe, rows[sl], brow[sl], None if irow is None else irow[sl]).detach())
+            parts.append(fn(probe, rows[sl], brow[sl], target.take(owner[sl])).detach())
         a = torch.cat(parts).reshape(B, P, -1).to(torch.float64) / K
         total = a if total is None else total + a
     return total
@@ -207,27 +179,3 @@ def _measure(name, aT, I, n, game) -> MethodAudit:
     return MethodAudit(name, attributions, E, p1, p2_leak, p2_amount, p3_leak, p3_amount, game)
 
 
-def verdict_table(results: dict) -> str:
-    """Markdown table: one row per method, one P1/P2/P3 column group per audited model.
-
-    A cell is ✓ (passes on every input), ✗ (fails on every input) or k/B (passes on k inputs),
-    followed by the worst measure over the inputs; n/a marks a method that does not apply.
-    """
-    models = list(results)
-    header = "| method | " + " | ".join(f"{m} {p}" for m in models for p in PRINCIPLES) + " |"
-    lines = [header, "|---|" + "---|" * (3 * len(models))]
-    seen = {n for r in results.values() for n in (*r.methods, *r.skipped)}
-    names = [n for n in METHODS if n in seen]
-    for name in names:
-        cells = []
-        for m in models:
-            r = results[m]
-            if name not in r.methods:
-                cells += ["n/a"] * 3
-                continue
-            for pr in PRINCIPLES:
-                ok, k, of, worst = r.verdicts()[name][pr]
-                mark = "✓" if ok else ("✗" if k == 0 else f"{k}/{of}")
-                cells.append(f"{mark} {worst:.1e}")
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
