@@ -7,9 +7,9 @@ The maths is written for one example as a scalar function of a flat vector, then
 
 How products are taken, and why every op the users' models have works:
 - R Hessian-vector products at one point (`grad_and_hvps`) build one gradient graph and pull R
-  vectors back through it, vmapped (reverse-over-reverse). On CPU this measured 1.3 to 4× faster
-  than vmapped forward-over-reverse (jvp of grad) on MLPs with d = 10 to 200, and 3× on a
-  2-layer transformer, at equal values.
+  vectors back through it, vmapped (reverse-over-reverse): on CPU faster than vmapped
+  forward-over-reverse (jvp of grad) at equal values, by the factors that
+  `benchmarks/hvp_modes.py` prints (README, "Cost and memory").
 - Fused scaled-dot-product attention (`nn.MultiheadAttention`, `nn.TransformerEncoder`,
   `F.scaled_dot_product_attention`) runs on its math kernel during every derivative call
   (`every_op_differentiable`): the fused CPU kernel has neither forward-mode AD, nor a second
@@ -69,7 +69,8 @@ def every_op_differentiable() -> contextlib.AbstractContextManager:
 _WORKING: "weakref.WeakKeyDictionary[Callable, dict[str, int]]" = weakref.WeakKeyDictionary()
 
 #: Fragments of the errors torch raises when a derivative is missing one way but may exist another.
-_GAPS = ("forward AD", "forward mode AD", "jvp", "derivative for", "not implemented", "out-of-place", "vmap:")
+_GAPS = ("forward AD", "forward mode AD", "jvp", "derivative for", "not implemented", "out-of-place", "vmap:",
+         "doesn't match the broadcast shape")  # the last: an in-place backward op on an unbatched tensor
 
 
 def _first_that_works(f: Callable, product: str, ways: Sequence[Callable[[], object]]):

@@ -29,7 +29,7 @@ import numpy as np
 import torch
 
 from .. import quadrature as quad
-from ..derivatives import batched_outputs
+from ..derivatives import activation_bytes, batched_outputs
 from .engine import path_derivatives
 
 #: Nodes of a new head panel [0, b], of a new panel in ln γ, and the counts a panel in ln γ steps
@@ -248,13 +248,14 @@ def integrate(kind: str, s, xb: torch.Tensor, fb: torch.Tensor, evaluate, totals
 def scalar_path(kind: str, s, xb: torch.Tensor, chunk: int | None):
     """The scalar integrand and ψ of each input's path, as the callbacks `design` takes."""
     dev, dt = s.x.device, s.x.dtype
+    act = activation_bytes(s.f, s.x[0], s.sel[0])
 
     def derivs(owner, gamma):
         o = owner.to(dev)
         if kind == "ig":
-            d1 = path_derivatives(s.f, s.x, s.sel, o, xb[o], gamma.to(dev, dt), 1, chunk)[1]
+            d1 = path_derivatives(s.f, s.x, s.sel, o, xb[o], gamma.to(dev, dt), 1, chunk, act)[1]
             return d1, torch.zeros_like(d1)
-        return path_derivatives(s.f, s.x, s.sel, o, xb[o], gamma.to(dev, dt), 2, chunk)
+        return path_derivatives(s.f, s.x, s.sel, o, xb[o], gamma.to(dev, dt), 2, chunk, act)
 
     def ends(owner, gamma):
         o, g = owner.to(dev), gamma.to(dev, dt)
@@ -262,7 +263,7 @@ def scalar_path(kind: str, s, xb: torch.Tensor, chunk: int | None):
             z = xb[o] + g[:, None] * (s.x[o] - xb[o])
             phi = batched_outputs(s.model, s.target, z, s.sel[o], s.feature_shape)
             return phi, phi.abs()
-        phi, dphi = path_derivatives(s.f, s.x, s.sel, o, xb[o], g, 1, chunk)
+        phi, dphi = path_derivatives(s.f, s.x, s.sel, o, xb[o], g, 1, chunk, act)
         gl = gamma.to(dev, torch.float64)
         corr = gl * torch.log(gl) * dphi.double()
         return phi.double() - corr, phi.double().abs() + corr.abs()
@@ -288,7 +289,8 @@ def _warn_unconverged(method, err, gap, mag, f_x, f_b, eps, tol, outcomes) -> No
     else:
         spent = f"after {outcome.nodes} nodes " if outcome is not None else ""
         advice = (f"{spent}the node budget ({MAX_NODES} per input) is spent: pass steps= (a fixed rule) or a "
-                  "larger tol=, or choose a baseline nearer the input")
+                  "larger tol=, or choose a baseline nearer the input; kinks (ReLU, also inside attention "
+                  "blocks) make the path non-smooth: explain tw.smooth_relu(model)")
     warnings.warn(
         f"{method}: {bad.size} input(s) miss the completeness tolerance tol={tol:g} (relative to |f(x) − f(x')|); "
         f"worst: input {worst}, {rel[worst]:.1e} relative ({abs(err[worst]):.1e} absolute, "

@@ -74,7 +74,9 @@ def gradient_term(f, x: torch.Tensor, sel: torch.Tensor, pts: Points, out: torch
         delta = xb - bb
         return w * delta * torch.func.grad(f)(bb + g * delta, s)
 
-    size = dv.chunk_size(dv.per_item_bytes(1, x.shape[1], x.element_size()), chunk)
+    N = pts.owner.shape[0]
+    act = dv.activation_bytes(f, x[0], sel[0]) if N else 0
+    size = dv.plan_chunks(N, 1, x.shape[1], x.element_size(), act, chunk)[0]
     with dv.every_op_differentiable():  # fused attention has no vmap rule: it would run point by point
         for s in range(0, pts.owner.shape[0], size):
             idx = slice(s, s + size)
@@ -121,11 +123,12 @@ def hessian_terms(
 
 @torch.no_grad()
 def path_derivatives(f, x: torch.Tensor, sel: torch.Tensor, owner: torch.Tensor, baseline: torch.Tensor,
-                     gamma: torch.Tensor, order: int, chunk: int | None = None) -> tuple[torch.Tensor, ...]:
+                     gamma: torch.Tensor, order: int, chunk: int | None = None, act: int = 0) -> tuple[torch.Tensor, ...]:
     """Derivatives of φ(γ) = f(x' + γΔ) at each point (N,), for example `owner` with `baseline` (N, D).
 
-    order 1: (φ, φ') from one gradient each. order 2: (φ', φ'') = (∇f·Δ, Δᵀ H Δ) from two nested
-    forward-mode derivatives along Δ each (no backward pass).
+    order 1: (φ, φ') from one gradient each. order 2: (φ', φ'') = (∇f·Δ, Δᵀ H Δ) from one
+    Hessian-vector product along Δ each. act: the model's activation bytes per point
+    (`derivatives.activation_bytes`), which sizes the chunks.
     """
 
     def one(xb, bb, g, s):
@@ -136,7 +139,7 @@ def path_derivatives(f, x: torch.Tensor, sel: torch.Tensor, owner: torch.Tensor,
             return val, (gr * delta).sum()
         return dv.line_derivatives(f, z, delta, s)
 
-    size = dv.chunk_size(dv.per_item_bytes(2, x.shape[1], x.element_size()), chunk)
+    size = dv.plan_chunks(owner.shape[0], 1, x.shape[1], x.element_size(), act, chunk)[0]
     with dv.every_op_differentiable():
         parts = [
             torch.func.vmap(one)(x[owner[i : i + size]], baseline[i : i + size], gamma[i : i + size], sel[owner[i : i + size]])
