@@ -52,7 +52,7 @@ def render_control(model_id: str, renderer, depth: int) -> str | None:
     desc = esc(str(state.get("description") or ""))
 
     def child(cid: str) -> str:
-        return renderer.widget(cid, {}, {}, depth + 1) or f'<div class="tw-note">[widget {esc(cid[:8])} not saved]</div>'
+        return renderer.widget(cid, {}, {}, depth + 1) or f'<div class="tw-note">[widget {esc(cid[:8])} not shown offline]</div>'
 
     if name in _BOXES:
         inner = "".join(child(c) for c in _child_ids(state))

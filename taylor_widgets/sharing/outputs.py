@@ -88,8 +88,9 @@ class OutputRenderer:
             if shown is not None:
                 return shown
             rest = {k: v for k, v in data.items() if k != WIDGET_MIME}
-            note = '<div class="tw-note">widget state not saved in the notebook: its picture, where it has one</div>'
-            return self.data(rest, metadata, depth) + note
+            note = ("interactive widget that cannot run offline: shown as saved" if model_id in self.states
+                    else "widget state not saved in the notebook: its picture, where it has one")
+            return self.data(rest, metadata, depth) + f'<div class="tw-note">{note}</div>'
         if "text/html" in data:
             return f'<div class="tw-html">{clean_html(_text(data["text/html"]))}</div>'
         for mime in _IMAGES:
@@ -125,7 +126,9 @@ class OutputRenderer:
         bundle = package_bundle(state) if saved.get("model_name") == "AnyModel" else None
         if bundle is not None:
             return self.live_mount(model_id, saved, bundle, self._fallback(data))
-        return render_control(model_id, self, depth)
+        if str(saved.get("model_module", "")).startswith("@jupyter-widgets/"):
+            return render_control(model_id, self, depth)
+        return None  # another library's widget: its code is not taken from the notebook
 
     def live_mount(self, model_id: str, saved: dict, bundle: str, fallback: str) -> str:
         if bundle not in self.bundles:

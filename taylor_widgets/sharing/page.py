@@ -85,10 +85,10 @@ def page(title: str, body: str, *, models: dict[str, dict], bundles: dict[str, s
         [json_script(src, class_="tw-esm", data_bundle=name) for name, src in sorted(bundles.items())]
         + [json_script(spec, class_="tw-model", data_model_id=mid) for mid, spec in models.items()]
     )
-    runtime = read_static("offline_runtime.js") if models else ""
+    runtime = read_static("offline_runtime.js")
     # A nonce that no author of the content can know in advance: it hashes the content itself.
     nonce = hashlib.sha256((body + data + runtime).encode("utf-8")).hexdigest()[:32]
-    script = f'<script type="module" nonce="{nonce}">{runtime}</script>' if runtime else ""
+    script = f'<script type="module" nonce="{nonce}">{runtime}</script>'
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP.format(nonce=nonce)}">
