@@ -18,7 +18,7 @@ import pytest
 
 import taylor_widgets as tw
 from taylor_widgets.sharing.notebook import STATE_MIME, widget_states
-from taylor_widgets.sharing.outputs import WIDGET_MIME, package_bundle
+from taylor_widgets.testing.notebooks import widget_outputs as stored_widget_outputs
 
 ROOT = Path(__file__).resolve().parents[2]
 TOURS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -36,38 +36,16 @@ CLICK = {"interaction_matrix": '[data-testid="tw-label-1"]', "explorer": '[data-
 
 def widget_outputs(nb):
     """[(model id, bundle or None)] of every widget output, in order."""
-    states = widget_states(nb)
-    out = []
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            mid = (o.get("data", {}).get(WIDGET_MIME) or {}).get("model_id")
-            if mid:
-                state = (states.get(mid) or {}).get("state") or {}
-                out.append((mid, package_bundle(state)))
-    return out
-
-
-def draws_snapshot(model_id, nb) -> bool:
-    """Does the widget class behind `model_id` draw a picture (its own `_snapshot_figure`)?"""
-    import importlib
-
-    from taylor_widgets.widgets.base import TaylorWidget
-
-    cls_path = ((widget_states(nb).get(model_id) or {}).get("state") or {}).get("_anywidget_id", "")
-    module, _, name = str(cls_path).rpartition(".")
-    cls = getattr(importlib.import_module(module), name, None) if module.startswith("taylor_widgets") else None
-    return cls is not None and cls._snapshot_figure is not TaylorWidget._snapshot_figure
+    return [(w["model_id"], w["bundle"]) for w in stored_widget_outputs(nb)]
 
 
 def skip_unpictured(nb, tour) -> None:
     """xfail while a stored widget output has no image/png because its class draws none yet
     (each widget's owner adds `_snapshot_figure`, issue 12). An output without a picture whose
     class does draw one is a stale notebook: that fails."""
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            mid = (o.get("data", {}).get(WIDGET_MIME) or {}).get("model_id")
-            if mid and "image/png" not in o["data"] and not draws_snapshot(mid, nb):
-                pytest.xfail(f"{tour}: widget {mid[:8]} has no picture yet: its class draws no snapshot")
+    for w in stored_widget_outputs(nb):
+        if not w["png"] and not w["draws"]:
+            pytest.xfail(f"{tour}: widget {w['model_id'][:8]} has no picture yet: its class draws no snapshot")
 
 
 def hostile_copy(src: Path, dst: Path) -> Path:
