@@ -17,6 +17,7 @@ import nbformat
 import pytest
 
 import taylor_widgets as tw
+from tests.browser._canvas import wait_painted
 from taylor_widgets.sharing.notebook import STATE_MIME, widget_states
 from taylor_widgets.testing.notebooks import widget_outputs as stored_widget_outputs
 
@@ -127,9 +128,15 @@ def test_exported_tour_is_live_offline_and_runs_no_injected_script(exported, off
     assert page.locator("iframe, script:not([type]), script[type=module]").count() == 1  # only the runtime
     assert blocked == [] and errors == []
     if tour.startswith("01") and (not SCREENSHOT.exists() or os.environ.get("TW_UPDATE_SCREENSHOT") == "1"):
+        # the README's picture comes from the tour as stored, without the hostile names
+        plain = tw.export_notebook(ROOT / "notebooks" / f"{tour}.ipynb", path.with_name("plain.html"))
         page.set_viewport_size({"width": 1100, "height": 900})
+        page.goto(plain.as_uri())
+        page.wait_for_function("() => document.body.dataset.twReady === '1'", timeout=30_000)
         page.locator(_mount(ours[0][0])).scroll_into_view_if_needed()
+        wait_painted(page, root=_mount(ours[0][0]))
         page.screenshot(path=str(SCREENSHOT), animations="disabled")
+        assert blocked == [] and errors == []
 
 
 @pytest.mark.parametrize("tour", [p.stem for p in TOURS])
