@@ -8,27 +8,8 @@ from tests.browser._canvas import wait_painted, wait_redrawn
 from tests.conftest import smooth_mlp
 
 
-@pytest.fixture
-def offline_page(context_session):
-    """A fresh page whose every non-file request is aborted (and recorded)."""
-    page = context_session.new_page()
-    blocked = []
-
-    def block(route):
-        if route.request.url.startswith("file:"):
-            return route.continue_()
-        blocked.append(route.request.url)
-        return route.abort()
-
-    page.route("**/*", block)
-    yield page, blocked
-    page.close()
-
-
 def test_exported_matrix_draws_offline_and_drills_down(offline_page, tmp_path):
-    page, blocked = offline_page
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page, blocked, errors = offline_page
     w = tw.InteractionMatrix(np.arange(16.0).reshape(4, 4) - 7, ["a", "b", "<b>c</b>", "d"], title="offline")
     path = tw.export_html(w, tmp_path / "matrix.html")
     text = path.read_text()
@@ -44,7 +25,7 @@ def test_exported_matrix_draws_offline_and_drills_down(offline_page, tmp_path):
 
 
 def test_exported_explorer_disables_recompute_from_the_start_and_says_why(offline_page, tmp_path):
-    page, blocked = offline_page
+    page, blocked, _ = offline_page
     torch.set_num_threads(1)
     model = smooth_mlp(4, hidden=8)
     data = torch.randn(30, 4, dtype=torch.float64)

@@ -74,23 +74,6 @@ def exported(tmp_path_factory):
     return out
 
 
-@pytest.fixture
-def offline_page(context_session):
-    page = context_session.new_page()
-    blocked, errors = [], []
-
-    def block(route):
-        if route.request.url.startswith("file:"):
-            return route.continue_()
-        blocked.append(route.request.url)
-        return route.abort()
-
-    page.route("**/*", block)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page, blocked, errors
-    page.close()
-
-
 def _mount(mid):
     return f'.tw-mount[data-model-id="{mid}"]'
 
