@@ -3,16 +3,13 @@ redraws the heatmap from the live kernel. Writes docs/sharing_voila.png when mis
 TW_UPDATE_SCREENSHOT=1."""
 import os
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.browser._canvas import HEATMAP, canvas_stats
-from taylor_widgets.testing.hosts import free_port
+from taylor_widgets.testing.hosts import served
 
 ROOT = Path(__file__).resolve().parents[2]
 TOUR = ROOT / "notebooks" / "01_tabular_interactions.ipynb"
@@ -26,36 +23,16 @@ def voila(tmp_path_factory):
     """`voila NB` on a free loopback port, serving a copy of the tour; stopped after."""
     root = tmp_path_factory.mktemp("voila")
     shutil.copy(TOUR, root / TOUR.name)
-    port = free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".config"), "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
+    env = {"JUPYTER_CONFIG_DIR": str(root / ".config"), "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
            "OMP_NUM_THREADS": "1"}
-    log_path = root / "voila.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-         "--VoilaConfiguration.file_allowlist=[]", str(root / TOUR.name)],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    args = [sys.executable, "-m", "voila", "--no-browser", "--port={port}", "--Voila.ip=127.0.0.1",
+            "--VoilaConfiguration.file_allowlist=[]", str(root / TOUR.name)]
     try:
-        deadline = time.monotonic() + 90
-        while True:  # the server answers once it listens (the notebook runs per page request)
-            try:
-                urllib.request.urlopen(base + "/voila/static/", timeout=2)
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"voila did not start: {log_path.read_text()[-2000:]}")
-                time.sleep(0.3)
-        yield base, log_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        # the server answers once it listens (the notebook runs per page request)
+        with served(args, root, "/voila/static/", env, timeout=90) as (base, log_path):
+            yield base, log_path
+    except RuntimeError as err:
+        pytest.fail(str(err))
 
 
 def test_voila_dashboard_recomputes_from_the_live_kernel(voila, context_session):
