@@ -2,13 +2,13 @@
 // The offline page's model (js/src/offline/model.js), the kernel check (lib/host.js), and the
 // Explorer editor without a kernel: disabled from the start with the reason, a first edit that
 // goes unanswered said within NO_ANSWER_MS, Enter, clearing a field, values beyond float32.
-import { describe, it, expect, beforeEach, afterEach, vi } from "vitest";
+import { describe, it, expect, vi } from "vitest";
 import widget from "../src/widgets/explorer.js";
 import { decode, encode } from "../src/lib/codec.js";
 import { createModel, restoreBuffers, b64ToBuffer } from "../src/offline/model.js";
 import { kernelState, OFFLINE_KEY, NO_ANSWER_MS, DISCONNECTED_CLASS } from "../src/lib/host.js";
 import { readField, FLOAT32_MAX } from "../src/views/explorer/baseline_editor.js";
-import { traits, flush, byTestId, mockModel } from "./helpers.js";
+import { traits, flush, byTestId, mockModel, explorerDomSetup, commands, statusText as status } from "./helpers.js";
 
 const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
 
@@ -62,20 +62,12 @@ describe("readField", () => {
   });
 });
 
-beforeEach(() => {
-  document.body.replaceChildren();
-  HTMLCanvasElement.prototype.getContext = () => null;
-  globalThis.ResizeObserver = class { observe() {} disconnect() {} };
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-});
-afterEach(() => vi.useRealTimers());
+explorerDomSetup();
 
 const editorTraits = () => traits(4, {
   baseline: encode([0.25, 0, 0, 0]), baseline_kind: "custom", baseline_sample: 0, data_range: encode([], [0]),
   kernel_hint: "run the cell", status: { state: "idle", message: "", progress: 0 },
 });
-const commands = (model) => model.sent.map((s) => s.msg).filter((m) => m.kind === "anywidget-command");
-const status = (el) => byTestId(el, "tw-status").textContent;
 const controls = (el) => [byTestId(el, "tw-baseline-kind"), ...[0, 1, 2, 3].flatMap(
   (i) => [byTestId(el, `tw-baseline-input-${i}`), byTestId(el, `tw-baseline-slider-${i}`)])];
 
