@@ -2,11 +2,13 @@
 
 Not part of the explainer core; nothing in `core/` imports it.
 """
+from .cam_hits import relational_hits
 from .images import sort_of_clevr, yield_or_go
-from .image_models import RelationNet, YieldOrGoCNN, train_relation_net, train_yield_or_go
+from .image_models import YieldOrGoCNN, train_yield_or_go
+from .relation_net import RelationNet, load_relation_net, train_relation_net
 from .synthetic import tsang_function
 
 __all__ = [
-    "RelationNet", "YieldOrGoCNN", "sort_of_clevr", "train_relation_net", "train_yield_or_go", "tsang_function",
-    "yield_or_go",
+    "RelationNet", "YieldOrGoCNN", "load_relation_net", "relational_hits", "sort_of_clevr", "train_relation_net",
+    "train_yield_or_go", "tsang_function", "yield_or_go",
 ]
