@@ -25,7 +25,7 @@ With ReLU, derivative methods explain tw.smooth_relu(model, beta=10) (same weigh
 weights, which smoothing does not change. Every method scores all 45 pairs and all 120 triplets,
 each labelled positive iff it is a subset of a true set; zero scores keep their true label (the
 reference code counted NID's zero-score padding as positives). AUCs average over --seeds.
-`--write-readme README.md` puts the mean table between the README's `interaction-detection` markers.
+`--write-readme README.md` puts the mean tables between the README's `interaction-detection-<protocol>` markers.
 """
 from __future__ import annotations
 
@@ -217,7 +217,7 @@ def main(argv=None):
     print("\n" + footer)
     if args.write_readme:
         body = "\n".join([f"Measured by `{command}` on {datetime.date.today().isoformat()} "
-                          f"({footer.split('; ')[-1]} s wall on {args.threads} thread(s)).", "", *tables])
+                          f"({footer.split('; ')[-1]} s wall on {args.threads} thread(s)).", "", "\n\n".join(tables)])
         write_section(args.write_readme, f"interaction-detection-{protocol}", body)
         print(f"wrote the tables into {args.write_readme}")
 
