@@ -112,7 +112,9 @@ def test_training_recipe_fits_and_restores_the_best_epoch():
 def test_l1_penalises_only_the_interaction_weights():
     """With a huge L1 the interaction MLP is driven to ~0 while the main effects still fit."""
     torch.manual_seed(0)
-    m = tw.MainEffectMLP(2, hidden=(16,), main_hidden=(8,))
+    # Two hidden layers of 16: with one layer of 8 ReLUs, x0's network died (constant) on seeds 0
+    # and 2 once the L1 emptied the interaction MLP, leaving var(x0²) ≈ 0.087 unexplained.
+    m = tw.MainEffectMLP(2, hidden=(16,), main_hidden=(16, 16))
     g = torch.Generator().manual_seed(0)
     X = torch.rand(400, 2, generator=g) * 2 - 1
     y = X[:, 0] ** 2 + X[:, 1]  # additive: the main effects alone can fit it
@@ -120,7 +122,7 @@ def test_l1_penalises_only_the_interaction_weights():
     w_inter = sum(w.abs().sum() for w in m.interaction_weights())
     w_main = sum(w.abs().sum() for w in m.main_effects.weights)
     assert w_inter < 0.05 * w_main
-    assert log.best_val_mse < 0.05
+    assert log.best_val_mse < 0.01  # var(y) ≈ 0.42; only the main effects can have fitted it
 
 
 @pytest.mark.parametrize("kwargs, match", [
