@@ -1,13 +1,14 @@
 """taylor_widgets: Jupyter widgets that explain how the features of a torch model interact."""
-from . import core, datasets, scale, widgets
+from . import core, datasets, models, scale, widgets
 from .core import *  # noqa: F401,F403  (explicit __all__ in core)
 from .datasets import *  # noqa: F401,F403  (explicit __all__ in datasets)
+from .models import *  # noqa: F401,F403  (explicit __all__ in models)
 from .scale import *  # noqa: F401,F403  (explicit __all__ in scale)
 from .widgets import *  # noqa: F401,F403  (explicit __all__ in widgets)
 from .sharing import export_notebook
 
 __version__ = "0.1.0"
-__all__ = [*core.__all__, *datasets.__all__, *scale.__all__, *widgets.__all__, "export_notebook"]
+__all__ = [*core.__all__, *datasets.__all__, *models.__all__, *scale.__all__, *widgets.__all__, "export_notebook"]
 
 
 def load_ipython_extension(ip):
