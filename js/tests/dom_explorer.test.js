@@ -1,17 +1,11 @@
 // @vitest-environment jsdom
-import { describe, it, expect, beforeEach, afterEach, vi } from "vitest";
+import { describe, it, expect, vi } from "vitest";
 import widget from "../src/widgets/explorer.js";
 import { decode, encode } from "../src/lib/codec.js";
 import { sliderRange, DEBOUNCE_MS, REQUEST_TIMEOUT_MS } from "../src/views/explorer/baseline_editor.js";
-import { traits, flush, byTestId, mountWidget } from "./helpers.js";
+import { traits, flush, byTestId, mountWidget, explorerDomSetup, commands, statusText as status } from "./helpers.js";
 
-beforeEach(() => {
-  document.body.replaceChildren();
-  HTMLCanvasElement.prototype.getContext = () => null;
-  globalThis.ResizeObserver = class { observe() {} disconnect() {} };
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-});
-afterEach(() => vi.useRealTimers());
+explorerDomSetup();
 
 function mount(extra = {}) {
   const d = 4;
@@ -21,8 +15,6 @@ function mount(extra = {}) {
     status: { state: "idle", message: "", progress: 0 }, ...extra,
   }));
 }
-const commands = (model) => model.sent.map((s) => s.msg).filter((m) => m.kind === "anywidget-command");
-const status = (el) => byTestId(el, "tw-status").textContent;
 
 describe("Explorer baseline editor", () => {
   it("has a number field and a slider over data_range per feature", () => {

@@ -1,13 +1,20 @@
 """Quadrature rules for path methods: each returns `Rule(points, w_grad, w_hess)` on (0, 1).
 
 IG needs ∫₀¹ g(α) dα. Integrated Hessians need two double integrals over α, β ∈ (0, 1) whose
-integrand depends on γ = αβ only (METHODS.md §1). With γ's density −ln γ they become
+integrand depends on γ = αβ only (docs/methods.md §1.2). With γ's density −ln γ they become
 
     ∫∫ g(αβ) dα dβ    = ∫₀¹ (−ln γ)   g(γ) dγ     (weights `w_grad`)
     ∫∫ αβ g(αβ) dα dβ = ∫₀¹ (−γ ln γ) g(γ) dγ     (weights `w_hess`)
 
 so one Gauss rule for the weight −ln γ evaluates both at the same n points. The methods never
 write their own stepping; they ask this module for a rule.
+
+Integrands that change sharply near the baseline (LayerNorm at a zero baseline: the output moves
+between γ = 1e-6 and 1e-2) need rules that resolve scales, not positions. So there are panel
+rules: on a head panel [0, b] a Gauss rule in γ (for IH, for the weight −ln γ restricted to it),
+and on [a, b] with a > 0 Gauss–Legendre in t = ln γ, where such an integrand is smooth (a
+complex singularity of the integrand at γ = ±iη sits at distance π/2 from the real t axis). The
+adaptive loop (paths/adaptive.py) picks the panels; `composite` joins their rules.
 """
 from __future__ import annotations
 
@@ -95,16 +102,72 @@ DEFAULT_IG_STEPS = 32
 DEFAULT_IH_STEPS = 16
 
 
+@lru_cache(maxsize=4096)
+def ig_panel(a: float, b: float, n: int) -> Rule:
+    """n-point rule for ∫_a^b g(α) dα: Gauss–Legendre in α on [0, b], in t = ln α on [a, b] (a > 0).
+
+    Exact for polynomials of degree 2n−1 in α (head) or of the form e^t·p(t), deg p ≤ 2n−1 (a > 0).
+    """
+    if a == 0.0:
+        r = gauss_legendre(n)
+        return Rule(b * r.points, b * r.w_grad, np.zeros(n), f"gauss-legendre-{n}[0,{b:.3g}]")
+    t, v = _legendre_on(np.log(a), np.log(b), n)
+    g = np.exp(t)
+    return Rule(g, v * g, np.zeros(n), f"gauss-legendre-log-{n}[{a:.3g},{b:.3g}]")
+
+
+@lru_cache(maxsize=4096)
+def ih_panel(a: float, b: float, n: int) -> Rule:
+    """n-point rule for ∫_a^b (−ln γ) g(γ) dγ (w_grad) and ∫_a^b (−γ ln γ) g(γ) dγ (w_hess).
+
+    Head panel [0, b]: with γ = b·s the weight is b·(−ln b − ln s) on s ∈ (0, 1), and the rule is
+    the Gauss rule of that weight (built like `log_weight_gauss`), exact for polynomials of degree
+    2n−1 in γ. Panel a > 0: Gauss–Legendre in t = ln γ, exact when (−t)·e^t·g(e^t) is a polynomial
+    of degree 2n−1 in t.
+    """
+    if a == 0.0:
+        if b == 1.0:
+            return log_weight_gauss(n)
+        x, w_leb = _unit_measure()
+        s, w = _lanczos_gauss(x, w_leb * (-np.log(b) - np.log(x)), n)
+        g = b * s
+        return Rule(g, b * w, b * w * g, f"log-weight-gauss-{n}[0,{b:.3g}]")
+    t, v = _legendre_on(np.log(a), np.log(b), n)
+    g = np.exp(t)
+    w = v * (-t) * g
+    return Rule(g, w, w * g, f"log-weight-log-{n}[{a:.3g},{b:.3g}]")
+
+
+def composite(rules: list[Rule], name: str) -> Rule:
+    """One rule from panel rules: the union of their points and weights."""
+    cat = lambda field: np.concatenate([getattr(r, field) for r in rules])  # noqa: E731
+    return Rule(cat("points"), cat("w_grad"), cat("w_hess"), name)
+
+
+def _legendre_on(lo: float, hi: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    x, w = np.polynomial.legendre.leggauss(n)
+    return lo + (x + 1) * (hi - lo) / 2, w * (hi - lo) / 2
+
+
 @lru_cache(maxsize=1)
-def _log_measure(panels: int = 60, per_panel: int = 24) -> tuple[np.ndarray, np.ndarray]:
+def _unit_measure(panels: int = 60, per_panel: int = 24) -> tuple[np.ndarray, np.ndarray]:
+    """Lebesgue measure on (0, 1) as composite Gauss–Legendre on [2⁻ᵏ⁻¹, 2⁻ᵏ], k < 60.
+
+    Multiplied by −ln x (analytic on each panel) it discretises the log weight to machine
+    precision; the mass left below 2⁻⁶⁰ is < 1e-16.
+    """
     t, v = np.polynomial.legendre.leggauss(per_panel)
     xs, ws = [], []
     for k in range(panels):
         lo, hi = 2.0 ** -(k + 1), 2.0**-k
-        x = lo + (t + 1) * (hi - lo) / 2
-        xs.append(x)
-        ws.append(v * (hi - lo) / 2 * -np.log(x))
+        xs.append(lo + (t + 1) * (hi - lo) / 2)
+        ws.append(v * (hi - lo) / 2)
     return np.concatenate(xs), np.concatenate(ws)
+
+
+def _log_measure() -> tuple[np.ndarray, np.ndarray]:
+    x, w = _unit_measure()
+    return x, w * -np.log(x)
 
 
 def _lanczos_gauss(x: np.ndarray, w: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -42,6 +42,7 @@ class TaylorWidget(anywidget.AnyWidget):
 
     def __init_subclass__(cls, bundle: str | None = None, **kwargs):
         if bundle is not None:  # before anywidget's hook, which turns the path into watched file contents
+            cls._bundle = bundle  # the name offline pages file the bundle under (taylor_widgets/sharing)
             cls._esm = STATIC / f"{bundle}.js"
         super().__init_subclass__(**kwargs)
 

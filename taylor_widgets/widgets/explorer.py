@@ -65,7 +65,7 @@ class Explorer(InteractionMatrix, bundle="explorer"):
     # --- context (Python → JS) ---
     data_range = Float32Array((2, "d"), optional=True).tag(sync=True)
     """(2, d) float32: per-feature min and max of data (slider range), or shape [0] without data."""
-    kernel_hint = Text("re-run the notebook to recompute").tag(sync=True)
+    kernel_hint = Text("run the cell to make it live").tag(sync=True)
     """Shown next to "live kernel needed to recompute" when no kernel answers."""
     status = Record(check_status, dict(_IDLE)).tag(sync=True)
     """{"state": "idle" | "computing" | "error", "message": str, "progress": 0..1}."""

@@ -43,7 +43,15 @@ def as_float32(value, name: str = "array") -> np.ndarray:
         raise TraitTypeError(f"{name}: expected real numbers, got dtype {arr.dtype}")
     if arr.size == 0:
         return np.zeros(EMPTY_SHAPE, dtype=_F32)
-    out = np.ascontiguousarray(arr, dtype=_F32)
+    with np.errstate(over="ignore"):
+        out = np.ascontiguousarray(arr, dtype=_F32)
+    if arr.dtype != _F32 and not np.isfinite(out).all():
+        # A finite value beyond float32 would become ±Inf and be refused as if it were one: say what it is.
+        overflow = np.isfinite(arr) & ~np.isfinite(out)
+        if overflow.any():
+            k = int(np.flatnonzero(overflow.reshape(-1))[0])
+            raise TraitValueError(f"{name}: {arr.reshape(-1)[k]:g} (at flat index {k}) is outside the float32 range "
+                                  f"the widgets store, |value| ≤ {float(np.finfo(np.float32).max):.4g}")
     if out is arr or out.base is arr:  # never alias (or later freeze) the caller's array
         out = out.copy()
     out.flags.writeable = False

@@ -1,13 +1,13 @@
 """Every synced trait of every widget refuses bad values, from Python and from the front end, and
 a refusal changes nothing: a ValueError/TypeError that starts with the trait's name (issue 14 §1.5, §1.17)."""
 import base64
-import json
 
 import numpy as np
 import pytest
 import torch
 
 import taylor_widgets as tw
+from taylor_widgets.sharing.page import read_models
 from taylor_widgets.widgets import traits as tt
 from tests.conftest import smooth_mlp
 from _models import TaylorPoly
@@ -153,9 +153,7 @@ def test_front_end_updates_with_nan_bytes_are_refused_and_never_exported(kind, t
 
 def exported_arrays_are_finite(path) -> bool:
     """Decode every binary buffer of the state that export_html wrote; all values finite?"""
-    text = path.read_text()
-    start = text.index('id="tw-state">') + len('id="tw-state">')
-    spec = json.loads(text[start:text.index("</script>", start)])
+    [spec] = read_models(path.read_text()).values()
     assert spec["buffers"]
     return all(np.isfinite(np.frombuffer(base64.b64decode(b["data"]), "<f4")).all() for b in spec["buffers"])
 

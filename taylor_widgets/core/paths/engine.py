@@ -3,13 +3,18 @@
 Every path method is a weighted sum over evaluation points z = x' + γ(x − x'). IG needs the
 gradient there; IH needs, besides, Hessian-vector products with directions u_r = Δ ⊙ 1_r, one
 per requested row (or feature group). One evaluation's maths is written once and `vmap`-ed over
-all (example, point) pairs in chunks, accumulating into the output as it goes, so peak memory is
-the output plus one chunk.
+all (example, point) pairs in chunks, accumulating in place into the caller's output as it goes.
+Directions are built block by block, so peak memory is the output plus one chunk's working set
+(`derivatives.plan_chunks`), however large the matrix.
+
+`path_derivatives` gives, per point, the derivatives of the scalar path φ(γ) = f(x' + γΔ): the
+one-dimensional integrand whose exact integral (the output gap) the adaptive rule checks.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from .. import derivatives as dv
@@ -17,7 +22,7 @@ from .. import derivatives as dv
 
 @dataclass
 class Points:
-    """Evaluation points for a batch: each row belongs to example `owner` and carries its own baseline."""
+    """Evaluation points: each row belongs to example `owner` and carries its own baseline."""
 
     owner: torch.Tensor  # (N,) long, example index in [0, B)
     baseline: torch.Tensor  # (N, D)
@@ -26,64 +31,118 @@ class Points:
     w_hess: torch.Tensor  # (N,)
 
 
-def deterministic_points(baseline: torch.Tensor, gamma, w_grad, w_hess) -> Points:
-    """One baseline per example (B, D), the same rule for every example."""
-    B, P = baseline.shape[0], gamma.shape[0]
-    owner = torch.arange(B, device=baseline.device).repeat_interleave(P)
-    return Points(owner, baseline.repeat_interleave(P, 0), gamma.repeat(B), w_grad.repeat(B), w_hess.repeat(B))
+def rule_points(baseline: torch.Tensor, examples: torch.Tensor, rules: list) -> Points:
+    """Points for `examples` (k,) with baselines (B, D), example examples[i] using rules[i]."""
+    counts = torch.tensor([len(r.points) for r in rules], device=baseline.device)
+    owner = examples.repeat_interleave(counts)
+    cat = lambda field: torch.as_tensor(  # noqa: E731
+        np.concatenate([getattr(r, field) for r in rules]), device=baseline.device, dtype=baseline.dtype
+    )
+    return Points(owner, baseline[owner], cat("points"), cat("w_grad"), cat("w_hess"))
+
+
+class Directions:
+    """R direction masks over D fine features, made block by block (never all R × D at once).
+
+    group_of (D,) maps each fine feature to its group (the identity without an embedding axis).
+    rows (R,) lists the groups wanted, −1 standing for every feature (the completeness row).
+    """
+
+    def __init__(self, group_of: torch.Tensor, n_groups: int, rows: torch.Tensor):
+        self.group_of, self.n_groups, self.rows = group_of, n_groups, rows
+
+    def __len__(self) -> int:
+        return self.rows.shape[0]
+
+    def block(self, r0: int, r1: int, dtype) -> torch.Tensor:
+        want = self.rows[r0:r1, None]
+        return ((self.group_of[None] == want) | (want < 0)).to(dtype)
+
+    def reduce(self, t: torch.Tensor) -> torch.Tensor:
+        """Sum the last (fine feature) axis into groups: (…, D) → (…, n_groups)."""
+        if self.n_groups == self.group_of.shape[0]:
+            return t
+        out = t.new_zeros(*t.shape[:-1], self.n_groups)
+        return out.index_add_(t.dim() - 1, self.group_of, t)
 
 
 @torch.no_grad()  # torch.func ignores an outer no_grad; this only stops graphs on the parameters
-def gradient_term(f, x: torch.Tensor, sel: torch.Tensor, pts: Points, chunk: int | None) -> torch.Tensor:
-    """Σ_p w_grad,p · Δ_p ⊙ ∇f(z_p) per example: (B, D)."""
-    B, D = x.shape
-    out = torch.zeros(B, D, device=x.device, dtype=x.dtype)
+def gradient_term(f, x: torch.Tensor, sel: torch.Tensor, pts: Points, out: torch.Tensor, chunk: int | None) -> None:
+    """out[b] += Σ_p w_grad,p · Δ_p ⊙ ∇f(z_p) over example b's points; out: (B, D)."""
 
     def one(xb, bb, g, w, s):
         delta = xb - bb
         return w * delta * torch.func.grad(f)(bb + g * delta, s)
 
-    size = dv.chunk_size(dv.per_item_bytes(1, D, x.element_size()), chunk)
-    _accumulate(out, one, x, sel, pts, size)
-    return out
+    N = pts.owner.shape[0]
+    act = dv.activation_bytes(f, x[0], sel[0]) if N else 0
+    size = dv.plan_chunks(N, 1, x.shape[1], x.element_size(), act, chunk)[0]
+    with dv.every_op_differentiable():  # fused attention has no vmap rule: it would run point by point
+        for s in range(0, pts.owner.shape[0], size):
+            idx = slice(s, s + size)
+            own = pts.owner[idx]
+            out.index_add_(0, own, torch.func.vmap(one)(x[own], pts.baseline[idx], pts.gamma[idx], pts.w_grad[idx], sel[own]))
 
 
 @torch.no_grad()
 def hessian_terms(
-    f, x: torch.Tensor, sel: torch.Tensor, pts: Points, directions: torch.Tensor, chunk: int | None
-) -> tuple[torch.Tensor, torch.Tensor, float]:
-    """Integrated-Hessian sums for a batch.
+    f, x: torch.Tensor, sel: torch.Tensor, pts: Points, dirs: Directions, A: torch.Tensor, G: torch.Tensor,
+    chunk: int | None,
+) -> float:
+    """Accumulate the Integrated-Hessian sums of `pts` into A and G in place; return max |Hu|.
 
-    directions: (R, D) 0/1 masks; direction r is u_r = Δ ⊙ mask_r (a single feature for rows, a
-    group of features for grouped/embedding inputs).
-    Returns (A, G, max|Hu|): A (B, R, D) = Σ_p w_hess,p Δ_p ⊙ H(z_p) u_r, and the gradient term
-    G (B, D) = Σ_p w_grad,p Δ_p ⊙ ∇f(z_p), both fine-grained over features.
+    A (B, R, n_groups) += Σ_p w_hess,p · reduce(Δ_p ⊙ H(z_p) u_r) with u_r = Δ_p ⊙ mask_r, and
+    G (B, D) += Σ_p w_grad,p · Δ_p ⊙ ∇f(z_p) (the diagonal's gradient term, per fine feature).
     """
     B, D = x.shape
-    R = directions.shape[0]
-    A = torch.zeros(B, R, D, device=x.device, dtype=x.dtype)
-    G = torch.zeros(B, D, device=x.device, dtype=x.dtype)
+    R, N = len(dirs), pts.owner.shape[0]
+    act = dv.activation_bytes(f, x[0], sel[0]) if N else 0
+    size, rows_per_block = dv.plan_chunks(N, R, D, x.element_size(), act, chunk)
     peak = torch.zeros((), device=x.device, dtype=x.dtype)
 
-    def one(xb, bb, g, wg, wh, s):
+    def one(xb, bb, g, wg, wh, s, masks):
         delta = xb - bb
-        grad_z, HU = dv.grad_and_hvps(f, bb + g * delta, directions * delta, s)
+        grad_z, HU = dv.grad_and_hvps(f, bb + g * delta, masks * delta, s)
         return wh * delta * HU, wg * delta * grad_z, HU.abs().amax()
 
-    size = dv.chunk_size(dv.per_item_bytes(R, D, x.element_size()), chunk)
-    for s in range(0, pts.owner.shape[0], size):
-        idx = slice(s, s + size)
-        own = pts.owner[idx]
-        a, g, m = torch.func.vmap(one)(x[own], pts.baseline[idx], pts.gamma[idx], pts.w_grad[idx], pts.w_hess[idx], sel[own])
-        A.index_add_(0, own, a)
-        G.index_add_(0, own, g)
-        peak = torch.maximum(peak, m.amax())
-    return A, G, float(peak)
+    for r0 in range(0, R, rows_per_block):
+        r1 = min(R, r0 + rows_per_block)
+        masks = dirs.block(r0, r1, x.dtype)
+        for s in range(0, N, size):
+            idx = slice(s, s + size)
+            own = pts.owner[idx]
+            a, g, m = torch.func.vmap(one, in_dims=(0, 0, 0, 0, 0, 0, None))(
+                x[own], pts.baseline[idx], pts.gamma[idx], pts.w_grad[idx], pts.w_hess[idx], sel[own], masks
+            )
+            A[:, r0:r1].index_add_(0, own, dirs.reduce(a))
+            if r0 == 0:  # the gradient term does not depend on the rows
+                G.index_add_(0, own, g)
+            peak = torch.maximum(peak, m.amax())
+    return float(peak)
 
 
-def _accumulate(out, one, x, sel, pts: Points, size: int) -> None:
-    for s in range(0, pts.owner.shape[0], size):
-        idx = slice(s, s + size)
-        own = pts.owner[idx]
-        vals = torch.func.vmap(one)(x[own], pts.baseline[idx], pts.gamma[idx], pts.w_grad[idx], sel[own])
-        out.index_add_(0, own, vals)
+@torch.no_grad()
+def path_derivatives(f, x: torch.Tensor, sel: torch.Tensor, owner: torch.Tensor, baseline: torch.Tensor,
+                     gamma: torch.Tensor, order: int, chunk: int | None = None, act: int = 0) -> tuple[torch.Tensor, ...]:
+    """Derivatives of φ(γ) = f(x' + γΔ) at each point (N,), for example `owner` with `baseline` (N, D).
+
+    order 1: (φ, φ') from one gradient each. order 2: (φ', φ'') = (∇f·Δ, Δᵀ H Δ) from one
+    Hessian-vector product along Δ each. act: the model's activation bytes per point
+    (`derivatives.activation_bytes`), which sizes the chunks.
+    """
+
+    def one(xb, bb, g, s):
+        delta = xb - bb
+        z = bb + g * delta
+        if order == 1:
+            gr, val = torch.func.grad_and_value(f)(z, s)
+            return val, (gr * delta).sum()
+        return dv.line_derivatives(f, z, delta, s)
+
+    size = dv.plan_chunks(owner.shape[0], 1, x.shape[1], x.element_size(), act, chunk)[0]
+    with dv.every_op_differentiable():
+        parts = [
+            torch.func.vmap(one)(x[owner[i : i + size]], baseline[i : i + size], gamma[i : i + size], sel[owner[i : i + size]])
+            for i in range(0, owner.shape[0], size)
+        ]
+    return tuple(torch.cat([p[k] for p in parts]) for k in range(2))

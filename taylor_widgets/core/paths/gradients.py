@@ -10,10 +10,10 @@ import torch
 from .. import draws
 from .. import options as opt
 from .. import quadrature as quad
-from .engine import deterministic_points, gradient_term
+from . import adaptive
+from .engine import gradient_term, rule_points
 from .setup import (
-    adaptive_schedule, baseline_outputs, check_steps, check_tol, expected_points, fixed_baseline_outputs, group_cols,
-    make_result, prepare, still_failing, warn_unconverged,
+    baseline_outputs, check_steps, check_tol, expected_points, fixed_baseline_outputs, group_cols, make_result, prepare,
 )
 
 
@@ -24,32 +24,35 @@ def integrated_gradients(
     """Integrated Gradients φ_i = Δ_i ∫₀¹ ∂_i f(x' + αΔ) dα.
 
     x: (B, *S). baseline: None (zeros), (*S) shared or (B, *S) per input. target: None for
-    scalar models, an int, a (B,) tensor or a callable output → (B,). steps: Gauss–Legendre
-    nodes; by default 32, then 64, then 128 for the inputs whose completeness error still
-    exceeds `tol` relative to |f(x) − f(x')|. rule="uniform" gives path_explain's equally
-    spaced grid. embedding_axis: sum that axis of S (e.g. -1 for (B, T, E) embeddings) to get
-    (B, T). chunk_size: points per vmapped chunk (default: about 256 MiB of tangents).
-    Returns a PathResult with values (B, *S).
+    scalar models, an int, a (B,) tensor or a callable output → (B,). steps: None (default)
+    adapts per input: 32 Gauss–Legendre nodes on [0, 1], and for inputs whose completeness error
+    still exceeds `tol` relative to |f(x) − f(x')|, panels in ln α refined where the path's
+    output changes (paths/adaptive.py); steps=n fixes n Gauss–Legendre nodes. rule="uniform"
+    gives path_explain's equally spaced grid. embedding_axis: sum that axis of S (e.g. -1 for
+    (B, T, E) embeddings) to get (B, T). chunk_size: points per vmapped chunk (default: about
+    256 MiB of tangents). Returns a PathResult with values (B, *S).
     """
     steps, tol = check_steps(steps, rule, "ig"), check_tol(tol)
     chunk_size = opt.optional_positive_int(chunk_size, "chunk_size")
     s = prepare(model, x, target, feature_names, embedding_axis)
     xb = s.baseline(baseline)
     fb = fixed_baseline_outputs(s, xb)
-    phi = None
-    todo = torch.arange(s.x.shape[0], device=s.x.device)
-    schedule = adaptive_schedule(steps, rule, quad.DEFAULT_IG_STEPS)
-    for n in schedule:
-        r = quad.ig_rule(n, rule)
-        g, wg, _ = r.tensors(s.x.device, s.x.dtype)
-        pts = deterministic_points(xb[todo], g, wg, torch.zeros_like(wg))
-        part = gradient_term(s.f, s.x[todo], s.sel[todo], pts, chunk_size)
-        phi = part if phi is None else phi.index_copy(0, todo, part)
-        todo = still_failing(group_cols(s, part).sum(-1), s.output - fb, tol, todo)
-        if todo.numel() == 0:
-            break
-    warn_unconverged(todo, schedule, steps, "integrated_gradients", tol)
-    return _finish(s, phi, "integrated_gradients", xb, fb, r.name)
+    phi = torch.zeros_like(s.x)
+
+    def evaluate(examples, rules):
+        phi[examples] = 0
+        gradient_term(s.f, s.x, s.sel, rule_points(xb, examples, rules), phi, chunk_size)
+
+    def totals():
+        return phi.sum(-1, dtype=torch.float64), phi.abs().sum(-1, dtype=torch.float64)
+
+    if steps is not None or rule != "gauss":
+        r = quad.ig_rule(steps, rule)
+        evaluate(torch.arange(s.x.shape[0], device=s.x.device), [r] * s.x.shape[0])
+        rule_name = r.name
+    else:
+        rule_name = adaptive.integrate("ig", s, xb, fb, evaluate, totals, tol, "integrated_gradients", False, chunk_size)
+    return _finish(s, phi, "integrated_gradients", xb, fb, rule_name)
 
 
 def expected_gradients(
@@ -66,7 +69,8 @@ def expected_gradients(
     chunk_size, seed = opt.optional_positive_int(chunk_size, "chunk_size"), draws.check_seed(seed)
     s = prepare(model, x, target, feature_names, embedding_axis)
     pts = expected_points(s, data, samples, seed, draw_gamma=False)
-    phi = gradient_term(s.f, s.x, s.sel, pts, chunk_size)
+    phi = torch.zeros_like(s.x)
+    gradient_term(s.f, s.x, s.sel, pts, phi, chunk_size)
     fb, xb = baseline_outputs(s, pts)
     return _finish(s, phi, "expected_gradients", xb, fb, f"monte-carlo-{samples}")
 
@@ -74,4 +78,5 @@ def expected_gradients(
 def _finish(s, phi, method, xb, fb, rule_name):
     values = group_cols(s, phi)
     B = s.x.shape[0]
-    return make_result(s, values.reshape(B, *s.result_shape), method, xb, fb, values.sum(-1), rule_name)
+    total = phi.sum(-1, dtype=torch.float64).to(phi.dtype)
+    return make_result(s, values.reshape(B, *s.result_shape), method, xb, fb, total, rule_name)

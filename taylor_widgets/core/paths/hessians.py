@@ -15,10 +15,10 @@ from .. import draws
 from .. import inputs as inp
 from .. import options as opt
 from .. import quadrature as quad
-from .engine import deterministic_points, hessian_terms
+from . import adaptive
+from .engine import Directions, hessian_terms, rule_points
 from .setup import (
-    adaptive_schedule, baseline_outputs, check_steps, check_tol, expected_points, fixed_baseline_outputs, group_cols,
-    make_result, prepare, still_failing, warn_unconverged,
+    baseline_outputs, check_steps, check_tol, expected_points, fixed_baseline_outputs, group_cols, make_result, prepare,
 )
 
 
@@ -29,37 +29,49 @@ def integrated_hessians(
     """Integrated Hessians Γ: (B, *S, *S), or (B, len(rows), *S) for `rows`.
 
     x: (B, *S). baseline: None (zeros), (*S) or (B, *S). target: None | int | (B,) | callable.
-    steps: nodes of the log-weight Gauss rule. By default the rule adapts per input: 16 nodes,
-    then 32, then 64 for the inputs whose completeness error still exceeds `tol` relative to
-    |f(x) − f(x')| (the error is known exactly, so the check is free). rule="uniform" gives
-    path_explain's n×n grid (steps = n). rows: feature indices into the flattened features;
-    they cost len(rows) + 1 HVPs per point (the extra one measures completeness), so one row
-    of a d=1000 model costs about two gradients per point. embedding_axis: sum that axis (e.g.
-    -1 of (B, T, E)) to get (B, T, T) at T HVPs per point. chunk_size: points per vmapped
-    chunk (default: about 256 MiB of tangents; peak memory ≈ output + chunk_size × (rows+1)
-    × (3D + activations) floats). max_bytes: refuse outputs larger than this (default 2 GiB).
+    steps: None (default) adapts per input: the 16-node log-weight Gauss rule on [0, 1], and for
+    inputs whose completeness error exceeds `tol` relative to |f(x) − f(x')| (the error is known
+    exactly), panels in ln γ refined where the path's output changes (paths/adaptive.py); with
+    more than 16 rows the panels are chosen first, on one HVP per node. steps=n fixes the
+    n-node rule. rule="uniform" gives path_explain's n×n grid (steps = n). rows: feature indices
+    into the flattened features; they cost len(rows) + 1 HVPs per point (the extra one measures
+    completeness), so one row of a d=1000 model costs about two gradients per point.
+    embedding_axis: sum that axis (e.g. -1 of (B, T, E)) to get (B, T, T) at T HVPs per point.
+    chunk_size: points per vmapped chunk (default: about 256 MiB of working set). Peak memory is
+    the output plus about that working set: rows are processed in blocks when one point's rows
+    alone would exceed it. max_bytes: refuse outputs larger than this (default 2 GiB).
     """
     steps, tol = check_steps(steps, rule, "ih"), check_tol(tol)
     chunk_size = opt.optional_positive_int(chunk_size, "chunk_size")
     s = prepare(model, x, target, feature_names, embedding_axis)
     xb = s.baseline(baseline)
     fb = fixed_baseline_outputs(s, xb)
-    rows, directions = _directions(s, rows, max_bytes)
-    gamma = diag = total = None
-    todo = torch.arange(s.x.shape[0], device=s.x.device)
-    schedule = adaptive_schedule(steps, rule, quad.DEFAULT_IH_STEPS)
-    for n in schedule:
-        r = quad.ih_rule(n, rule)
-        g, wg, wh = r.tensors(s.x.device, s.x.dtype)
-        pts = deterministic_points(xb[todo], g, wg, wh)
-        out = _terms(s, pts, directions, rows, chunk_size, todo)
-        gamma, diag, total = _merge((gamma, diag, total), out, todo)
-        todo = still_failing(out[2], s.output - fb, tol, todo)
-        if todo.numel() == 0:
-            break
-    warn_unconverged(todo, schedule, steps, "integrated_hessians", tol)
-    rule_name = quad.ih_rule(n, rule).name
-    return _result(s, gamma, diag, total, rows, "integrated_hessians", rule_name, xb, fb)
+    rows, dirs = _directions(s, rows, max_bytes)
+    B = s.x.shape[0]
+    A = s.x.new_zeros(B, len(dirs), s.n_out)
+    G = torch.zeros_like(s.x)
+    peak = [0.0]
+
+    def evaluate(examples, rules):
+        A[examples], G[examples] = 0, 0
+        peak[0] = max(peak[0], hessian_terms(s.f, s.x, s.sel, rule_points(xb, examples, rules), dirs, A, G, chunk_size))
+
+    def totals():
+        rows_part = A if rows is None else A[:, -1:]
+        total = _sum64(rows_part) + G.sum(-1, dtype=torch.float64)
+        return total, _sum64(rows_part, absolute=True) + G.abs().sum(-1, dtype=torch.float64)
+
+    if steps is not None or rule != "gauss":
+        r = quad.ih_rule(steps, rule)
+        evaluate(torch.arange(B, device=s.x.device), [r] * B)
+        rule_name = r.name
+    else:
+        rule_name = adaptive.integrate("ih", s, xb, fb, evaluate, totals, tol, "integrated_hessians",
+                                       len(dirs) > adaptive.DESIGN_FIRST_ROWS, chunk_size)
+    if peak[0] == 0.0 and bool((G != 0).any()):
+        inp.warn_if_piecewise_linear(s.prepared.user_model)
+    gamma, total = _assemble(s, A, G, rows, totals()[0])
+    return _result(s, gamma, total, rows, "integrated_hessians", rule_name, xb, fb)
 
 
 def expected_hessians(
@@ -77,14 +89,20 @@ def expected_hessians(
     chunk_size, seed = opt.optional_positive_int(chunk_size, "chunk_size"), draws.check_seed(seed)
     s = prepare(model, x, target, feature_names, embedding_axis)
     pts = expected_points(s, data, samples, seed, draw_gamma=True)
-    rows, directions = _directions(s, rows, max_bytes)
-    gamma, diag, total = _terms(s, pts, directions, rows, chunk_size, None)
+    rows, dirs = _directions(s, rows, max_bytes)
+    A = s.x.new_zeros(s.x.shape[0], len(dirs), s.n_out)
+    G = torch.zeros_like(s.x)
+    peak = hessian_terms(s.f, s.x, s.sel, pts, dirs, A, G, chunk_size)
+    if peak == 0.0 and bool((G != 0).any()):
+        inp.warn_if_piecewise_linear(s.prepared.user_model)
+    total = _sum64(A if rows is None else A[:, -1:]) + G.sum(-1, dtype=torch.float64)
+    gamma, total = _assemble(s, A, G, rows, total)
     fb, xb = baseline_outputs(s, pts)
-    return _result(s, gamma, diag, total, rows, "expected_hessians", f"monte-carlo-{samples}", xb, fb)
+    return _result(s, gamma, total, rows, "expected_hessians", f"monte-carlo-{samples}", xb, fb)
 
 
-def _directions(s, rows, max_bytes):
-    """Direction masks (R, D): every feature (group), or the requested rows plus an all-ones mask."""
+def _directions(s, rows, max_bytes) -> tuple[list[int] | None, Directions]:
+    """Every feature (group) as a row, or the requested rows plus an all-ones completeness row."""
     B, n_out = s.x.shape[0], s.n_out
     rows = inp.as_rows(rows, n_out)
     n_rows = n_out if rows is None else len(rows)
@@ -92,38 +110,35 @@ def _directions(s, rows, max_bytes):
         (B, n_rows, n_out), s.x.element_size(), max_bytes,
         "Ask for a few rows (rows=[i, ...]) or sum a feature axis (embedding_axis=-1).",
     )
-    masks = s.groups if s.groups is not None else torch.eye(s.x.shape[1], device=s.x.device, dtype=s.x.dtype)
-    if rows is None:
-        return None, masks
-    return rows, torch.cat([masks[rows], torch.ones_like(masks[:1])])
+    dev = s.x.device
+    group_of = torch.arange(s.x.shape[1], device=dev) if s.groups is None else s.groups.argmax(0)
+    wanted = torch.arange(n_out, device=dev) if rows is None else torch.tensor([*rows, -1], device=dev)
+    return rows, Directions(group_of, n_out, wanted)
 
 
-def _terms(s, pts, directions, rows, chunk_size, subset):
-    """Γ (b, R, n_out), its diagonal term (b, n_out) and ΣΓ (b,) for the examples in `subset`."""
-    own = slice(None) if subset is None else subset
-    A, G, peak = hessian_terms(s.f, s.x[own], s.sel[own], pts, directions, chunk_size)
-    if peak == 0.0 and bool((G != 0).any()):
-        inp.warn_if_piecewise_linear(s.prepared.user_model)
-    gamma, diag = group_cols(s, A), group_cols(s, G)
+def _assemble(s, A, G, rows, total):
+    """Γ from the accumulated sums, in place: add the gradient term to the diagonal. Returns (Γ, ΣΓ)."""
+    diag = group_cols(s, G)
     if rows is None:
-        gamma = gamma + torch.diag_embed(diag)
-        return gamma, diag, gamma.sum((1, 2))
-    total = gamma[:, -1].sum(-1) + diag.sum(-1)
-    gamma = gamma[:, :-1]
-    idx = torch.arange(len(rows), device=s.x.device)
+        A.diagonal(dim1=1, dim2=2).add_(diag)
+        return A, total.to(A.dtype)
+    gamma = A[:, :-1]
+    idx = torch.arange(len(rows), device=A.device)
     gamma[:, idx, rows] += diag[:, rows]
-    return gamma, diag, total
+    return gamma, total.to(A.dtype)
 
 
-def _merge(acc, new, todo):
-    if acc[0] is None:
-        return new
-    for a, b in zip(acc, new):
-        a[todo] = b
-    return acc
+def _sum64(t: torch.Tensor, absolute: bool = False) -> torch.Tensor:
+    """Σ over all but the first axis in float64, a block of rows at a time (no full-size copy)."""
+    out = torch.zeros(t.shape[0], dtype=torch.float64, device=t.device)
+    step = max(1, (1 << 22) // max(1, t[0, 0].numel()))
+    for r in range(0, t.shape[1], step):
+        blk = t[:, r : r + step].double()
+        out += (blk.abs() if absolute else blk).flatten(1).sum(1)
+    return out
 
 
-def _result(s, gamma, diag, total, rows, method, rule_name, xb, fb):
+def _result(s, gamma, total, rows, method, rule_name, xb, fb):
     B = s.x.shape[0]
     shape = s.result_shape
     values = gamma.reshape(B, *shape, *shape) if rows is None else gamma.reshape(B, len(rows), *shape)

@@ -1,7 +1,6 @@
 """Shared set-up for the four path methods: normalise once, build points, package the result."""
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import torch
@@ -123,34 +122,6 @@ def check_steps(steps, rule, family: str, name: str = "steps") -> int | None:
         steps, name, maximum=MAX_STEPS[family, rule],
         hint="more nodes do not help: the default adapts until the completeness error is below tol",
     )
-
-
-#: Node counts tried in turn when `steps` is None (each only for inputs still above `tol`).
-ADAPTIVE_FACTORS = (1, 2, 4)
-
-
-def adaptive_schedule(steps, rule, default) -> list[int]:
-    if steps is not None or rule != "gauss":
-        return [steps]
-    return [default * k for k in ADAPTIVE_FACTORS]
-
-
-def still_failing(total, gap, tol, todo):
-    """Indices in `todo` whose completeness error exceeds tol·|gap| (plus a rounding floor)."""
-    err = (total - gap[todo]).abs()
-    eps = torch.finfo(total.dtype).eps
-    floor = 64 * eps * (1 + gap[todo].abs())
-    return todo[err > tol * gap[todo].abs() + floor]
-
-
-def warn_unconverged(todo, schedule, steps, method, tol) -> None:
-    if steps is None and len(schedule) > 1 and todo.numel():
-        warnings.warn(
-            f"{method}: {todo.numel()} input(s) still have a completeness error above tol={tol:g} at "
-            f"{schedule[-1]} nodes (indices {todo.tolist()[:10]}); pass steps= to go further.",
-            RuntimeWarning,
-            stacklevel=3,
-        )
 
 
 def fixed_baseline_outputs(s: Setup, xb: torch.Tensor) -> torch.Tensor:

@@ -57,6 +57,8 @@ const CSS = `
 .tw-editor td { padding: 1px 6px; white-space: nowrap; }
 .tw-editor td.tw-ename { max-width: 180px; overflow: hidden; text-overflow: ellipsis; }
 .tw-editor input[type=range] { width: 140px; }
+.tw-field-note { font-size: 11px; color: var(--jp-warn-color0, #a35d00); white-space: normal; }
+.tw-kernel-note { font-size: 12px; margin: 4px 0; }
 .tw-hidden { display: none !important; }
 `;
 
