@@ -90,6 +90,16 @@ describe("DatasetExplorer view", () => {
     expect(byTestId(el, "tw-status").dataset.state).toBe("error");
   });
 
+  it("on an offline page nothing is asked: the kept rows and the host's reason show at once", async () => {
+    const { el, model } = mount({ _tw_offline: "a saved copy" });
+    await flush();
+    expect(commands(model)).toEqual([]);
+    expect(byTestId(el, "tw-dataset-note").dataset.kernel).toBe("absent");
+    model.set("example", 900);
+    await flush();
+    expect(byTestId(el, "tw-status").textContent).toMatch(/Example 900 is not kept.*live kernel needed: a saved copy/);
+  });
+
   it("filters commit a pair in feature order of the selects and go back to page 0", () => {
     const { el, model } = mount({ page: 3 });
     const f = byTestId(el, "tw-dataset-feature");

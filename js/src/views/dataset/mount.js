@@ -16,7 +16,7 @@ export function mountDataset({ model, el }) {
   const proxy = createExampleModel(model);
   let source = null;
   const part = (ctx) => {
-    source = createSource({ model, proxy, changed: ctx.invalidate });
+    source = createSource({ model, proxy, changed: ctx.invalidate, el });
     const table = createTable({ model, source });
     return {
       el: table.el,

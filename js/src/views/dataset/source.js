@@ -2,17 +2,22 @@
 // and "fetch_example" requests), else the kept rows and examples in the widget's state. The
 // first paint never waits: it shows the kept rows while the kernel's first answer is on its way.
 import { invoke, isNoKernel } from "../../lib/invoke.js";
+import { kernelState } from "../../lib/host.js";
 import { localPage } from "../../lib/dataset_rows.js";
 import { fromBuffers } from "./example_model.js";
 
 export const NO_KERNEL = "live kernel needed";
 
 /**
- * @param {{model: any, proxy: any, changed: () => void}} o
- *   changed(): called when rows, the kernel state or the message changed (repaint).
+ * @param {{model: any, proxy: any, changed: () => void, el?: HTMLElement}} o
+ *   changed(): called when rows, the kernel state or the message changed (repaint). el: the
+ *   view's element (a disconnected view is known to have no kernel before any request).
  */
-export function createSource({ model, proxy, changed }) {
-  let kernel = "unknown"; // "live" once the kernel answered, "absent" once a request got no answer
+export function createSource({ model, proxy, changed, el }) {
+  // "live" once the kernel answered; "absent" when the host says nothing can answer (an offline
+  // page, a disconnected view) or a request got no answer
+  const host = kernelState(model, el);
+  let kernel = host.live ? "unknown" : "absent";
   let page = null; // {total, page, rows, from: "kernel" | "kept"}
   let message = null; // {state, text} about the example shown
   let pageCtl = null, exampleCtl = null;
@@ -22,7 +27,7 @@ export function createSource({ model, proxy, changed }) {
     page: model.get("page") | 0, pageSize: model.get("page_size") || 20,
   });
   const keptPage = () => ({ ...localPage(model.get("kept_rows") || [], traits()), from: "kept" });
-  const hint = () => (model.get("kernel_hint") ? ` — ${model.get("kernel_hint")}` : "");
+  const hint = () => (!host.live ? `: ${host.reason}` : model.get("kernel_hint") ? ` — ${model.get("kernel_hint")}` : "");
 
   // One commit sets several traits (sort, order, page), each firing a change: ask once for them.
   let scheduled = false;
