@@ -32,7 +32,8 @@ HOSTILE_MD = (
 )
 # What a click on each kind of widget hits: something that changes the view.
 CLICK = {"interaction_matrix": '[data-testid="tw-label-1"]', "explorer": '[data-testid="tw-label-1"]',
-         "cam_viewer": '[data-testid="tw-cam-canvas"]', "allocation_view": '[data-testid^="tw-alloc-row-"]'}
+         "cam_viewer": '[data-testid="tw-cam-canvas"]', "allocation_view": '[data-testid^="tw-alloc-row-"]',
+         "dataset_explorer": '[data-testid="tw-label-1"]'}
 
 
 def widget_outputs(nb):
