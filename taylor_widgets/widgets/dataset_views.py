@@ -16,12 +16,6 @@ from .interaction_matrix import InteractionMatrix
 class _DatasetView(InteractionMatrix):
     """An InteractionMatrix that shows one dataset view; it needs a batch of B ≥ 2 samples."""
 
-    _default_title = ""
-
-    def __init__(self, result_or_array, feature_names=None, *, x=None, title=None, **kwargs):
-        super().__init__(result_or_array, feature_names, x=x,
-                         title=self._default_title if title is None else title, **kwargs)
-
     def _check_dims(self):
         B = self._dims["B"]
         if B < 2:
@@ -45,7 +39,6 @@ class InteractionSummary(_DatasetView, bundle="interaction_summary"):
     """
 
     _tabs = ("summary",)
-    _default_title = "Interaction summary"
 
 
 class InteractionNetwork(_DatasetView, bundle="interaction_network"):
@@ -59,4 +52,3 @@ class InteractionNetwork(_DatasetView, bundle="interaction_network"):
     """
 
     _tabs = ("network",)
-    _default_title = "Interaction network"

@@ -24,7 +24,6 @@ def batch():
 def test_standalone_views_take_a_batch_and_show_one_tab(batch):
     s, n = tw.InteractionSummary(batch), tw.InteractionNetwork(batch, network_edges=4, layout_seed=9)
     assert (s.tab, n.tab) == ("summary", "network")
-    assert s.title == "Interaction summary" and n.title == "Interaction network"
     assert (n.network_edges, n.layout_seed) == (4, 9)
     np.testing.assert_array_equal(s.inputs, batch.x.numpy().astype(np.float32))  # dots coloured by x
     with pytest.raises(ValueError, match="^tab: expected one of 'summary'"):
