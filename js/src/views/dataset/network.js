@@ -51,6 +51,8 @@ export function createNetwork({ model }) {
     const net = netOf(v.stats, v.d, v.sizes, v.networkEdges, v.layoutSeed);
     G = geoOf(net, v.sizes, Math.max(260, Math.min(640, width - 8)));
     canvas.dataset.nodes = String(G.n);
+    // Node centres in CSS px, for tests and assistive tech: [[feature, x, y], ...].
+    canvas.dataset.layout = JSON.stringify(G.nodes.map((nd) => [nd.f, Math.round(nd.x * 10) / 10, Math.round(nd.y * 10) / 10]));
     canvas.dataset.edges = String(G.edges.length);
     canvas.setAttribute("aria-label", `interaction network: ${G.n} features, ${G.edges.length} strongest pairs by mean |Γ_ij|; arrow keys step through the nodes, Escape clears`);
     const [pos, neg] = edgeColors(v);
