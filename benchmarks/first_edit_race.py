@@ -22,11 +22,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.widget_render import CELL  # noqa: E402
 from taylor_widgets.testing.hosts import CHROMIUM, CHROMIUM_ARGS, jupyter_server, run_first_cell  # noqa: E402
 
-CELL = """import json, threading, contextlib, torch, taylor_widgets as tw
+# The tracing, then benchmarks/widget_render.py's cell (its imports, model, data and Explorer).
+TRACE = """import json, threading, contextlib, torch
 from taylor_widgets.widgets import explorer as _ex, recompute as _rc
-torch.set_num_threads(1)
 if {no_lock}:
     _rc.COMPUTE_LOCK = contextlib.nullcontext()
     _rc.retry_forward_ad_race = lambda fn, *a, **k: fn(*a, **k)
@@ -44,19 +45,13 @@ def _traced(self, *a, **k):
         json.dump(_calls, f)
     return out
 _ex.Explorer._apply_locked = _traced
-torch.manual_seed(0)
-d = 32
-model = torch.nn.Sequential(torch.nn.Linear(d, 64), torch.nn.Softplus(), torch.nn.Linear(64, 64),
-                            torch.nn.Softplus(), torch.nn.Linear(64, 1))
-data = torch.randn(500, d)
-w = tw.Explorer(model, data[:1] + 0.5, data=data, sweep_features=8, sweep_points=12)
-w"""
+"""
 
 
 def trial(browser, no_lock: bool) -> dict:
     root = Path(tempfile.mkdtemp())
     log = root / "calls.json"
-    with jupyter_server(root, "race.ipynb", CELL.format(no_lock=no_lock, log=str(log))) as base:
+    with jupyter_server(root, "race.ipynb", TRACE.format(no_lock=no_lock, log=str(log)) + CELL) as base:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
             page.goto(base + "/lab/tree/race.ipynb")

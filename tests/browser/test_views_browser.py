@@ -68,6 +68,13 @@ def test_tour01_explorer_shows_interactions_over_half_the_colour_range_by_defaul
     note = page.locator('[data-testid="tw-scale-note"]').inner_text()
     assert "off-diagonal" in note and "clipped" in note
     assert page.locator('[data-testid="tw-heatmap"]').get_attribute("data-diagonal") == "clipped"
+    k = int(np.argmax(np.abs(np.diag(m))))  # hover the largest main effect: the tooltip says it is clipped
+    box = stable_box(page, '[data-testid="tw-heatmap"]')
+    page.mouse.move(box["x"] + (k + 0.5) * box["width"] / 10, box["y"] + (k + 0.5) * box["height"] / 10)
+    tip = page.locator('.tw-tooltip:not(.tw-hidden)').first
+    tip.wait_for()
+    assert f"{names[k]} × {names[k]}" in tip.inner_text() and "clipped" in tip.inner_text()
+    page.mouse.move(0, 0)
     page.locator('[data-testid="tw-diagonal"]').select_option("show")  # the toggle
     until(page, lambda: w.diagonal == "show", what="the diagonal toggle to reach Python")
     wait_redrawn(page, first["hash"])

@@ -8,7 +8,7 @@ import { ellipsize, canvasMeasure } from "../../lib/ellipsis.js";
 import { fmt } from "../../lib/format.js";
 import { memo } from "../../lib/memo.js";
 import { nameOf } from "../matrix/state.js";
-import { h } from "../shared/dom.js";
+import { h, showTooltip } from "../shared/dom.js";
 import { commit } from "../shared/trait_cache.js";
 
 const MARGIN = 28, LABEL_W = 110;
@@ -127,13 +127,9 @@ export function createNetwork({ model }) {
   canvas.addEventListener("pointermove", (e) => {
     const t = v && G && hit(e);
     if (!t) { tooltip.classList.add("tw-hidden"); return; }
-    tooltip.textContent = t.node
+    showTooltip(tooltip, el, e, t.node
       ? `${nameOf(v, t.node.f)}\n${v.sizes.by} = ${fmt(v.sizes.sizes[t.node.f], 4)}`
-      : `${nameOf(v, t.edge.i)} × ${nameOf(v, t.edge.j)}\nmean |Γ_ij| = ${fmt(t.edge.w, 4)}, mean Γ_ij = ${fmt(v.stats.mean[t.edge.i * v.d + t.edge.j], 4)}`;
-    const box = el.getBoundingClientRect();
-    tooltip.style.left = `${e.clientX - box.left + 12}px`;
-    tooltip.style.top = `${e.clientY - box.top + 12}px`;
-    tooltip.classList.remove("tw-hidden");
+      : `${nameOf(v, t.edge.i)} × ${nameOf(v, t.edge.j)}\nmean |Γ_ij| = ${fmt(t.edge.w, 4)}, mean Γ_ij = ${fmt(v.stats.mean[t.edge.i * v.d + t.edge.j], 4)}`);
   });
   canvas.addEventListener("pointerleave", () => tooltip.classList.add("tw-hidden"));
   canvas.addEventListener("keydown", (e) => {

@@ -7,7 +7,7 @@ import { beeswarm } from "../../lib/beeswarm.js";
 import { niceTicks, fmt, fmtTick } from "../../lib/format.js";
 import { memo } from "../../lib/memo.js";
 import { nameOf } from "../matrix/state.js";
-import { h } from "../shared/dom.js";
+import { h, showTooltip } from "../shared/dom.js";
 import { commit } from "../shared/trait_cache.js";
 import { drawValueBar } from "./colorbar.js";
 
@@ -147,11 +147,7 @@ export function createSummary({ model }) {
     if (!t || t.sample < 0) { tooltip.classList.add("tw-hidden"); return; }
     const { pair: p, sample: b } = t;
     const xi = v.X ? v.X[b * v.d + p.i] : NaN, xj = v.X ? v.X[b * v.d + p.j] : NaN;
-    tooltip.textContent = `sample ${b}: ${nameOf(v, p.i)} × ${nameOf(v, p.j)}\nΓ_ij = ${fmt(p.values[b], 4)}\n${nameOf(v, p.i)} = ${fmt(xi, 4)}, ${nameOf(v, p.j)} = ${fmt(xj, 4)}`;
-    const box = el.getBoundingClientRect();
-    tooltip.style.left = `${e.clientX - box.left + 12}px`;
-    tooltip.style.top = `${e.clientY - box.top + 12}px`;
-    tooltip.classList.remove("tw-hidden");
+    showTooltip(tooltip, el, e, `sample ${b}: ${nameOf(v, p.i)} × ${nameOf(v, p.j)}\nΓ_ij = ${fmt(p.values[b], 4)}\n${nameOf(v, p.i)} = ${fmt(xi, 4)}, ${nameOf(v, p.j)} = ${fmt(xj, 4)}`);
   });
   canvas.addEventListener("pointerleave", () => tooltip.classList.add("tw-hidden"));
   canvas.addEventListener("keydown", (e) => {

@@ -7,7 +7,7 @@ import { hitCell, positionOf, stepCell } from "../../lib/hittest.js";
 import { fmt, fmtTick } from "../../lib/format.js";
 import { keepHighlight } from "../../lib/topk.js";
 import { nameOf } from "./state.js";
-import { h } from "../shared/dom.js";
+import { h, showTooltip } from "../shared/dom.js";
 import { commit } from "../shared/trait_cache.js";
 
 
@@ -225,11 +225,7 @@ export function createHeatmap({ model, invalidate }) {
     let extra = "";
     if (hit.i === hit.j && view.diag.hideDiagonal) extra = "\ndiagonal hidden: not coloured (diagonal mode \"hide\")";
     else if (Math.abs(v) > view.vmax) extra = `\nclipped: beyond the colour scale ±${fmt(view.vmax)}${hit.i === hit.j && view.diag.fromOffDiagonal ? " (scale from the off-diagonal)" : ""}`;
-    tooltip.textContent = `${nameOf(view, hit.i)} × ${nameOf(view, hit.j)}\n${view.valueLabel} = ${fmt(v, 4)}${extra}`;
-    const wr = wrap.getBoundingClientRect();
-    tooltip.style.left = `${e.clientX - wr.left + 12}px`;
-    tooltip.style.top = `${e.clientY - wr.top + 12}px`;
-    tooltip.classList.remove("tw-hidden");
+    showTooltip(tooltip, wrap, e, `${nameOf(view, hit.i)} × ${nameOf(view, hit.j)}\n${view.valueLabel} = ${fmt(v, 4)}${extra}`);
   });
   canvas.addEventListener("pointerleave", () => tooltip.classList.add("tw-hidden"));
   canvas.addEventListener("keydown", (e) => {
