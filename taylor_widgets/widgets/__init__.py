@@ -19,3 +19,8 @@ __all__ += ["CAMViewer"]
 from .allocation_view import AllocationView
 
 __all__ += ["AllocationView"]
+
+# --- dataset views of a batch (issue 12) ---
+from .dataset_views import InteractionNetwork, InteractionSummary
+
+__all__ += ["InteractionSummary", "InteractionNetwork"]
