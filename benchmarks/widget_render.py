@@ -1,5 +1,6 @@
-"""Widget speed in headless Chromium: draw and redraw of a 1000×1000 matrix, and the round trip
-from a baseline edit to a redrawn heatmap for a d=32 MLP (Python recompute + browser).
+"""Widget speed in headless Chromium: draw and redraw of a 1000×1000 matrix, first draw of the
+dataset views (200 samples × 20 pairs), and the round trip from a baseline edit to a redrawn
+heatmap for a d=32 MLP (Python recompute + browser).
 
     .venv/bin/python benchmarks/widget_render.py [--d 1000] [--repeats 5] [--skip-roundtrip]
 
@@ -66,6 +67,29 @@ def bench_matrix(browser, d, repeats):
     print(f"{d}×{d} matrix, click → next frame (redraw): {summary(clicks)}")
 
 
+def bench_dataset_views(browser, repeats, B=200, d=20, pairs=20):
+    """First draw of the standalone dataset views over B samples: the summary's `pairs` rows
+    (B × pairs dots, beeswarm-packed) and the network of d features (layout + top-30 edges)."""
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(B, d, d)).astype(np.float32)
+    m, x = (a + a.transpose(0, 2, 1)) / 2, rng.normal(size=(B, d)).astype(np.float32)
+    for cls, canvas in ((tw.InteractionSummary, "tw-summary-canvas"), (tw.InteractionNetwork, "tw-network-canvas")):
+        w = cls(m, x=x, top_pairs=pairs)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = tw.export_html(w, Path(tmp) / "v.html")
+            firsts = []
+            for r in range(repeats):
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+                page.goto(path.as_uri())
+                page.wait_for_function("() => window.__tw_timing")
+                # render() draws synchronously: the canvas must already be painted when it returns
+                assert page.evaluate(f"() => document.querySelector('[data-testid={canvas}]').width > 0")
+                firsts.append(page.evaluate("() => window.__tw_timing.render_ms"))
+                page.close()
+        print(f"{cls.__name__}, {B} samples × {pairs} pairs (d={d}), first draw (render()): {summary(firsts)}")
+
+
 CELL = """import torch, taylor_widgets as tw
 torch.set_num_threads(1)
 torch.manual_seed(0)
@@ -129,6 +153,7 @@ def main():
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             bench_matrix(browser, args.d, args.repeats)
+            bench_dataset_views(browser, args.repeats)
             bench_python_recompute(args.repeats)
             if not args.skip_roundtrip:
                 bench_roundtrip(browser, args.repeats)

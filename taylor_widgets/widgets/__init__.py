@@ -20,6 +20,11 @@ from .allocation_view import AllocationView
 
 __all__ += ["AllocationView"]
 
+# --- dataset views of a batch (issue 12) ---
+from .dataset_views import InteractionNetwork, InteractionSummary
+
+__all__ += ["InteractionSummary", "InteractionNetwork"]
+
 # --- dataset explorer over a store (issue 13) ---
 from .dataset_explorer import DatasetExplorer
 

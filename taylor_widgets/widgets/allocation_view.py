@@ -14,7 +14,10 @@ import traitlets as t
 from .base import TaylorWidget
 from .checks import check_int
 from .payloads import allocation as al
-from .traits import Choice, Float32Array, Index, Names, Number, Record, Text
+from .traits import Choice, Flag, Float32Array, Index, Names, Number, Record, Text
+
+#: How the bars of the method rows are scaled (js/src/lib/scales.js `rowScales`).
+BAR_SCALES = ("row", "shared")
 
 
 class AllocationView(TaylorWidget, bundle="allocation_view"):
@@ -24,6 +27,10 @@ class AllocationView(TaylorWidget, bundle="allocation_view"):
     feature_names: n player names (rendered as text, never HTML); default x0, x1, …
     title: heading. sample: the input shown. method: the method whose allocation matrix is
     open ("" none). feature: the player whose received effects are listed (−1 none).
+    bar_scale: "row" (default: each method row its own scale, so that one method's large
+    attributions do not flatten the others) or "shared"; robust: scale by the 99th percentile of
+    the bars instead of the longest (longer bars are cut, with a mark). The scale is printed on
+    each row.
     The allocation of every input and method travels once, in binary: B·M·n·2^n float32 values
     (2 inputs × 14 methods × 8 players: 0.2 MB; at the audit's limit of 12 players, 5.5 MB per input).
     """
@@ -62,13 +69,18 @@ class AllocationView(TaylorWidget, bundle="allocation_view"):
     """The player whose received effects are listed, −1 for none."""
     sample = Index(0, "B").tag(sync=True)
     """The input shown, 0 ≤ sample < B."""
+    bar_scale = Choice(BAR_SCALES, "row").tag(sync=True)
+    """"row": each method row spans its own ±scale; "shared": one ±scale for every row."""
+    robust = Flag(False).tag(sync=True)
+    """Scale by the 99th percentile of the bars (per row, or over all rows) instead of the longest."""
 
-    def __init__(self, audit, feature_names=None, *, title=None, sample=0, method="", feature=-1):
+    def __init__(self, audit, feature_names=None, *, title=None, sample=0, method="", feature=-1, bar_scale="row",
+                 robust=False):
         data = al.audit_payload(audit, feature_names, title)
         B, M, n, K = data["allocation"].shape
         self._dims = {"B": B, "M": M, "n": n, "K": K, "Be": 0 if data["expected_dividends"] is None else B}
         super().__init__(**{k: v for k, v in data.items() if v is not None})
-        self.sample, self.method, self.feature = sample, method, feature
+        self.sample, self.method, self.feature, self.bar_scale, self.robust = sample, method, feature, bar_scale, robust
 
     @t.observe("allocation")
     def _on_allocation(self, change):
@@ -84,6 +96,18 @@ class AllocationView(TaylorWidget, bundle="allocation_view"):
         """(M, n, 4, 2) float64 bar segments of one input (KINDS × positive/negative), from `allocation`."""
         b = self.sample if sample is None else check_int(sample, "sample", 0, self._dims["B"])
         return al.segments(self.allocation[b])
+
+    def row_scales(self, sample: int | None = None) -> np.ndarray:
+        """(M,) the ±value scale of each method row as the view draws it (bar_scale, robust)."""
+        from .snapshots.allocation import row_scales
+
+        return row_scales(self.segment_table(sample), self.bar_scale, self.robust)
+
+    def _snapshot_figure(self):
+        """A matplotlib picture of the bars (per-row or shared scale, as shown), marks and legend."""
+        from .snapshots.allocation import allocation_figure
+
+        return allocation_figure(self)
 
     def _repr_fields(self):
         B, M, n = self._shape

@@ -52,6 +52,7 @@ class DatasetExplorer(InteractionMatrix, bundle="dataset_explorer"):
     """
 
     _commands = {"page": "_on_page", "fetch_example": "_on_fetch"}
+    _tabs = ("matrix",)  # the table is the dataset view here; the batch tabs would cover the kept few only
 
     # --- data (Python → JS) ---
     kept = IntList(hi="N", distinct=True, what=" (the kept examples)").tag(sync=True)

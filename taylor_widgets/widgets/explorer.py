@@ -20,7 +20,7 @@ import traitlets as t
 
 from . import recompute as ex
 from .checks import TraitValueError, check_choice, check_int, check_number, check_str
-from .interaction_matrix import InteractionMatrix
+from .interaction_matrix import InteractionMatrix, view_options
 from .payloads.interaction import matrix_payload
 from .serialize import as_float32, same_array
 from .traits import Choice, Float32Array, Index, Record, Text
@@ -41,14 +41,17 @@ def check_status(value, widget=None) -> dict:
 class Explorer(InteractionMatrix, bundle="explorer"):
     """Interaction heatmap of a torch model with an editable baseline and a baseline sweep.
 
-    model: torch module or callable. x: (d,) or (B, d). data: (N, d) background data, for the
-    mean/median/sample baselines, the slider ranges and method="eh". method: "ih" | "eh".
+    model: torch module or callable. x: (d,) or (B, d), a tensor, numpy array or pandas DataFrame
+    (its columns name the features unless feature_names is given). data: (N, d) background data
+    (same kinds; a DataFrame is matched to x's columns by label), for the mean/median/sample
+    baselines, the slider ranges and method="eh". method: "ih" | "eh".
     baseline: "zeros" | "mean" | "median" | "sample" (row `baseline_sample` of data) or a (d,)
     tensor; default "zeros" for "ih" and "mean" for "eh". target: as in core. samples, seed: EH
     draws. steps: IH quadrature nodes (None adapts). sweep_features: m features (top |φ|) whose
     row is precomputed at sweep_points values of their baseline (one HVP per point).
-    The remaining keywords are InteractionMatrix's; with B > 1 inputs, view="global" shows the
-    `aggregate` of the B matrices, and a recompute (one baseline for all B) updates it too.
+    The remaining keywords are InteractionMatrix's (the view options too); with B > 1 inputs,
+    view="global" shows the `aggregate` of the B matrices, a recompute (one baseline for all B)
+    updates it too, and tab="summary" | "network" shows the dataset views of the B inputs.
     Paper: Janizek, Sturmfels, Lee, JMLR 2021, https://arxiv.org/abs/2002.04138.
     """
 
@@ -74,12 +77,15 @@ class Explorer(InteractionMatrix, bundle="explorer"):
         self, model, x, data=None, feature_names=None, method="ih", baseline=None, target=None,
         samples=200, seed=0, sweep_features=8, sweep_points=12, *, steps=None, baseline_sample=0,
         title=None, sample=0, order="given", top_n=0, color_scale=None, higher_order=None, view="sample",
-        aggregate="mean_abs",
+        aggregate="mean_abs", **options,
     ):
+        options = view_options(options)
         method = check_choice(method, "method", tuple(ex.METHODS))
-        xb = ex.as_matrix_input(x, "x")
+        xb, labels = ex.as_matrix_input(x, "x")
         d = xb.shape[1]
-        data_t = None if data is None else ex.as_matrix_input(data, "data")
+        data_t = None if data is None else ex.as_matrix_input(data, "data", align_to=labels)[0]
+        if feature_names is None:
+            feature_names = labels  # a DataFrame's columns name the features
         if data_t is not None and data_t.shape[1] != d:
             raise TraitValueError(f"data: expected shape (N, {d}) to match x's features, got {tuple(data_t.shape)}")
         if method == "eh" and data_t is None:
@@ -94,7 +100,7 @@ class Explorer(InteractionMatrix, bundle="explorer"):
         kind, custom = _kind_of(baseline, method)
         row = check_int(baseline_sample, "baseline_sample", 0, max(N, 1))
         b = ex.resolve_baseline(kind, data_t, d, row, custom)
-        result, (feats, values, sweep) = self._compute(b, sample)
+        result, (feats, values, sweep) = ex.retry_forward_ad_race(self._compute, b, sample)
         traits, _ = matrix_payload(result, feature_names)
         m = len(feats)
         traits.update(sweep=sweep, sweep_values=values if m else None, sweep_features=list(feats), baseline=b,
@@ -103,7 +109,7 @@ class Explorer(InteractionMatrix, bundle="explorer"):
         self._applied, self._outcome = (kind, row, as_float32(b)), {"ok": True}
         self._init_traits(traits, ex.METHODS[method], title=title, dims={"m": m, "K": values.shape[1] if m else 0, "N": N},
                           aggregate=aggregate, view=view, sample=sample, order=order, top_n=top_n,
-                          color_scale=color_scale, higher_order=higher_order)
+                          color_scale=color_scale, higher_order=higher_order, **options)
 
     # --- the Python method, and the view's request ---
     def recompute(self, baseline=None, *, kind=None, row=None) -> dict:
@@ -137,7 +143,14 @@ class Explorer(InteractionMatrix, bundle="explorer"):
     # --- the one door ---
     def _apply(self, kind, row, baseline, force=False) -> dict | None:
         """Explain at the baseline that (kind, row, baseline) name. None when that is what the matrix
-        shows already (and not `force`); else {"ok": True} or {"ok": False, "error": message}."""
+        shows already (and not `force`); else {"ok": True} or {"ok": False, "error": message}.
+
+        One at a time (recompute.computing): a trait update and the view's request for the same edit
+        may arrive on two threads (a kernel subshell); the second then finds the work done."""
+        with ex.computing():
+            return self._apply_locked(kind, row, baseline, force)
+
+    def _apply_locked(self, kind, row, baseline, force) -> dict | None:
         try:
             kind = check_choice(kind, "baseline_kind", ex.KINDS)
             row = check_int(row, "baseline_sample", 0, max(self._dims["N"], 1))
@@ -149,7 +162,8 @@ class Explorer(InteractionMatrix, bundle="explorer"):
                 self._applied = (kind, row, target)
                 return None
             self._set_status("computing", "computing Γ", 0.0)
-            result, (feats, values, sweep) = self._compute(torch.from_numpy(target.copy()).double(), self.sample)
+            b = torch.from_numpy(target.copy()).double()
+            result, (feats, values, sweep) = ex.retry_forward_ad_race(self._compute, b, self.sample)
             traits, _ = matrix_payload(result, self.feature_names)
             before, self._applied = self._applied, (kind, row, target)
             try:

@@ -7,9 +7,11 @@ from __future__ import annotations
 import traitlets as t
 
 from .base import TaylorWidget
-from .checks import TraitValueError, check_int, check_str
+from .checks import TraitTypeError, TraitValueError, check_int, check_str
 from .payloads import global_matrix as glb
-from .payloads.interaction import LABELS, ORDERS, VIEWS, check_color_scale, matrix_payload
+from .payloads.interaction import (
+    DEPENDENCE, DIAGONAL_MODES, LABELS, ORDERS, TABS, VIEWS, check_color_scale, inputs_payload, matrix_payload,
+)
 from .traits import Choice, Float32Array, Index, IntList, Names, Record, Text
 
 
@@ -28,6 +30,25 @@ def _aggregate_refusal(w, how):
         return (f"the global matrix came precomputed ({w.global_label or fixed}) and cannot be re-aggregated "
                 "here; recompute it, e.g. tw.global_interactions(..., aggregate=...)")
     return None
+
+
+def _tab_refusal(w, tab):
+    if tab != "matrix" and w._dims["B"] < 2:
+        return (f"{tab!r} is a dataset view: it needs a batch of B ≥ 2 samples (this widget has "
+                f"{w._dims['B']}); explain several inputs, e.g. tw.expected_hessians(model, X[:200], data)")
+    return None
+
+
+#: Keywords of the view options every matrix widget takes (their traits are declared below).
+VIEW_OPTIONS = ("diagonal", "tab", "top_pairs", "network_edges", "layout_seed", "dependence", "selected", "selected_pair")
+
+
+def view_options(options: dict) -> dict:
+    """The view-option keywords of a constructor; anything else is an unknown keyword (TypeError)."""
+    unknown = sorted(set(options) - set(VIEW_OPTIONS))
+    if unknown:
+        raise TraitTypeError(f"{unknown[0]}: unexpected keyword argument; the view options are {', '.join(VIEW_OPTIONS)}")
+    return options
 
 
 def _global_refusal(w, g):
@@ -56,10 +77,17 @@ class InteractionMatrix(TaylorWidget, bundle="interaction_matrix"):
         GlobalInteractions / NIDResult / CrossDerivatives (order ≥ 3) whose strongest `top_sets`
         sets per order are taken; default those of a GlobalInteractions passed as the matrix.
     highlighted_set: [] or the members of a set to outline on the heatmap.
+    x: (B, d) input values (tensor, numpy or a DataFrame, whose columns name the features) for a
+        bare array, whose dots the dataset views colour by feature value; a PathResult brings its own.
+    View options (keywords, see the traits): diagonal ("auto" | "show" | "hide"), tab ("matrix" |
+    "summary" | "network"; the dataset views need B ≥ 2), top_pairs, network_edges, layout_seed,
+    dependence ("interaction" | "attribution"), and the selection (selected, selected_pair).
     B and d are fixed when the widget is built: every array trait keeps its shape.
     """
 
     _shape_dims = ("B", "d")
+    #: The main views this widget offers (the standalone dataset views offer one).
+    _tabs: tuple = TABS
     _fixed_aggregate = None  # how a given global-only matrix was made (it cannot be re-aggregated)
 
     # --- data (Python → JS) ---
@@ -108,6 +136,24 @@ class InteractionMatrix(TaylorWidget, bundle="interaction_matrix"):
     """Show the top-N features by |φ| (or |Γ| row mass); 0 shows all."""
     color_scale = Record(check_color_scale, {"vmax": None, "scheme": "RdBu"}).tag(sync=True)
     """{"vmax": float | None (auto = max |Γ| of the sample), "scheme": "RdBu" | "PuOr" | "PiYG"}."""
+    diagonal = Choice(DIAGONAL_MODES, "auto").tag(sync=True)
+    """Where the automatic colour scale comes from: "auto" (the off-diagonal when max |Γ_ii| > 3 ×
+    max |Γ_ij|, the diagonal then drawn clipped with a marker), "show" (the whole matrix) or "hide"
+    (the off-diagonal; the diagonal is not coloured). A user's vmax wins in every mode."""
+
+    # --- dataset views of a batch (B ≥ 2): user state, both ways ---
+    tab = Choice(lambda w: w._tabs, "matrix", refuse=_tab_refusal).tag(sync=True)
+    """The main view: "matrix" (heatmap), "summary" (beeswarm of the top pairs over the samples) or
+    "network" (features as nodes, the strongest mean |Γ_ij| as edges). The drill-down beside it is shared."""
+    top_pairs = Index(1, 101, default_value=20).tag(sync=True)
+    """Rows of the summary: the pairs with the largest mean |Γ_ij| over the samples (1..100)."""
+    network_edges = Index(1, 1001, default_value=30).tag(sync=True)
+    """Edges of the network: the top-k pairs by mean |Γ_ij| (1..1000)."""
+    layout_seed = Index(0, 2 ** 31, default_value=0).tag(sync=True)
+    """Seed of the network's force-directed layout (the same seed gives the same picture)."""
+    dependence = Choice(DEPENDENCE, "interaction").tag(sync=True)
+    """What the dependence plot shows against x_i: "interaction" (Γ_ij) or "attribution" (φ_i),
+    coloured by x_j."""
 
     # --- Python-side knob (not synced: the view gets its result in global_matrix / global_label) ---
     aggregate = Choice(lambda w: glb.AGGREGATES + ((w._fixed_aggregate,) if w._fixed_aggregate else ()),
@@ -117,13 +163,19 @@ class InteractionMatrix(TaylorWidget, bundle="interaction_matrix"):
     def __init__(
         self, result_or_array, feature_names=None, *, title=None, sample=0, order="given", top_n=0,
         color_scale=None, higher_order=None, view=None, aggregate=None, top_sets=glb.MAX_SETS,
-        highlighted_set=None,
+        highlighted_set=None, x=None, **options,
     ):
         self._top_sets = check_int(top_sets, "top_sets", 1)
+        options = view_options(options)
         source = glb.global_payload(result_or_array, feature_names)
         if source is None:
             data, method = matrix_payload(result_or_array, feature_names)
+            if x is not None:
+                data.update(inputs_payload(x, data, feature_names))
         else:
+            if x is not None:
+                raise TraitValueError(f"x: a {type(result_or_array).__name__} holds no per-sample matrices to pair "
+                                      "with input values")
             data, method, self._fixed_aggregate = source
             if aggregate is not None and aggregate != self._fixed_aggregate:
                 raise TraitValueError(
@@ -134,7 +186,7 @@ class InteractionMatrix(TaylorWidget, bundle="interaction_matrix"):
                 higher_order = result_or_array
         self._init_traits(data, method, title=title, aggregate=aggregate, view=view, sample=sample, order=order,
                           top_n=top_n, color_scale=color_scale, higher_order=higher_order,
-                          highlighted_set=highlighted_set)
+                          highlighted_set=highlighted_set, **options)
 
     def _init_traits(self, data: dict, method: str, *, title, dims=None, **user):
         """Fix the dimensions, set the data (validators of the user state need B and d), then the user state."""
@@ -142,17 +194,23 @@ class InteractionMatrix(TaylorWidget, bundle="interaction_matrix"):
         m = data.get("matrix")
         d = len(data["feature_names"])
         self._dims = {"B": 0 if m is None or m.size == 0 else int(m.shape[0]), "d": d, "m": 0, "K": 0, **(dims or {})}
+        self._check_dims()
         label = data.get("global_label") or LABELS.get(method, "Γ")
         data = {k: v for k, v in data.items() if v is not None}
         title = check_str(title, "title") if title is not None else "Feature interactions"
         first_view = "global" if self._dims["B"] == 0 else "sample"  # the only one a global-only widget has
-        super().__init__(**data, value_label=label, title=title, view=first_view)
+        super().__init__(**data, value_label=label, title=title, view=first_view, tab=self._tabs[0])
+        if user.get("tab") is None:
+            user.pop("tab", None)
         if user.get("aggregate") is None:
             user["aggregate"] = self._fixed_aggregate or "mean_abs"
         if user.get("view") is None:
             user["view"] = first_view
         for name, value in user.items():  # aggregate before view: "global" needs global_matrix
             setattr(self, name, value)
+
+    def _check_dims(self):
+        """Refuse dimensions this widget cannot show (a hook: the dataset views need B ≥ 2)."""
 
     # --- global over data: follows the samples and the aggregate ---
     @t.observe("matrix", "aggregate")
@@ -170,3 +228,10 @@ class InteractionMatrix(TaylorWidget, bundle="interaction_matrix"):
 
     def _repr_fields(self):
         return [*super()._repr_fields(), ("method", repr(self.method))]
+
+    def _snapshot_figure(self):
+        """A matplotlib picture of the current view: the heatmap (or the dataset view of `tab`),
+        its legend and the drill-down of the selected feature."""
+        from .snapshots.matrix import matrix_figure
+
+        return matrix_figure(self)

@@ -1,9 +1,21 @@
 """The computations behind Explorer: baselines by kind, Γ by method, and the baseline sweep.
 
 Pure functions of torch tensors (no traits), so the widget only moves results into traits.
+
+Forward-mode AD levels are process-global in torch, and torch.func.jvp is not thread-safe: two
+jvp computations that overlap in two threads fail with "Trying to access a forward AD level with
+an invalid index". JupyterLab ≥ 4.4 sends widget messages over a kernel subshell (its own thread),
+and before that subshell is up the first messages of a widget still reach the main shell, so the
+first baseline edit can be computed twice at once (once for the trait update, once for the
+"apply_baseline" request). Every computation here therefore runs under one process-wide lock
+(`computing`), and a computation that still meets that error (a jvp of the user's own code in
+another thread) is retried once.
 """
 from __future__ import annotations
 
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable
 
@@ -11,7 +23,32 @@ import numpy as np
 import torch
 
 from ..core import expected_hessians, integrated_hessians
+from ..core.arrays import to_tensor
 from .checks import TraitTypeError, TraitValueError, check_choice, check_int
+
+#: Serialises every widget computation that uses forward-mode AD (see the module docstring).
+COMPUTE_LOCK = threading.RLock()
+FORWARD_AD_RACE = "forward AD level with an invalid index"
+
+
+@contextmanager
+def computing():
+    """Hold the process-wide compute lock (re-entrant: a recompute may nest its steps)."""
+    with COMPUTE_LOCK:
+        yield
+
+
+def retry_forward_ad_race(fn: Callable, *args, **kwargs):
+    """fn(*args, **kwargs) under the compute lock; retried once after a short pause when torch
+    reports a forward-AD level taken away by another thread (nothing else is retried)."""
+    with computing():
+        try:
+            return fn(*args, **kwargs)
+        except RuntimeError as err:
+            if FORWARD_AD_RACE not in str(err):
+                raise
+        time.sleep(0.05)  # let the other thread's jvp finish
+        return fn(*args, **kwargs)
 
 METHODS = {"ih": "integrated_hessians", "eh": "expected_hessians"}
 KINDS = ("zeros", "mean", "median", "sample", "custom")
@@ -33,10 +70,25 @@ class Setting:
     sweep_points: int  # K
 
 
-def as_matrix_input(x, name: str) -> torch.Tensor:
-    """x: (d,) or (B, d) tabular input → (B, d) tensor of finite values (other checks happen in core)."""
-    if not isinstance(x, torch.Tensor):
-        raise TraitTypeError(f"{name}: expected a torch.Tensor, got {type(x).__name__}")
+def as_matrix_input(x, name: str, align_to=None) -> tuple[torch.Tensor, list | None]:
+    """(tensor, labels): a (d,) or (B, d) tabular input as a (B, d) tensor of finite values.
+
+    x: a torch tensor, a numpy array or a pandas DataFrame/Series, read as the core reads them
+    (core/arrays.py `to_tensor`: numbers and bools only; a DataFrame's columns are its labels,
+    and with `align_to` a labelled frame is reordered to those columns or refused). Other checks
+    happen in core.
+    """
+    if x is None or isinstance(x, (str, bytes, dict, list, tuple)) or not (
+            isinstance(x, (torch.Tensor, np.ndarray)) or type(x).__module__.split(".")[0] == "pandas"):
+        raise TraitTypeError(f"{name}: expected a torch.Tensor, a numpy array or a pandas DataFrame, "
+                             f"got {type(x).__name__}")
+    try:
+        x, labels = to_tensor(x, name, None, None, align_to=align_to)
+    except TypeError as err:
+        raise TraitTypeError(str(err)) from None
+    except ValueError as err:
+        raise TraitValueError(str(err)) from None
+    labels = None if labels is None else [str(c) for c in labels]
     if x.dim() == 1:
         x = x[None]
     if x.dim() != 2:
@@ -45,7 +97,9 @@ def as_matrix_input(x, name: str) -> torch.Tensor:
         raise TraitValueError(f"{name}: is empty (shape {tuple(x.shape)}); pass at least one row of d ≥ 1 features")
     if x.is_floating_point() and not torch.isfinite(x).all():
         raise TraitValueError(f"{name}: contains {int((~torch.isfinite(x)).sum())} NaN or Inf value(s)")
-    return x
+    if labels is not None and len(labels) != x.shape[1]:
+        labels = None  # a Series' labels name the rows of a (d,) vector only when it is one
+    return x, labels
 
 
 def resolve_baseline(kind: str, data: torch.Tensor | None, d: int, sample: int = 0, custom=None) -> torch.Tensor:

@@ -174,6 +174,20 @@ class Number(t.TraitType):
         return check_number(value, self.name, self.lo, self.hi)
 
 
+class Flag(t.TraitType):
+    """A bool (numpy's too); ints, strings and None are refused."""
+
+    info_text = "True or False"
+
+    def __init__(self, default_value=False, **kwargs):
+        super().__init__(default_value=default_value, **kwargs)
+
+    def validate(self, obj, value):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TraitTypeError(f"{self.name}: expected True or False, got {value!r}")
+        return bool(value)
+
+
 class IntList(t.TraitType):
     """A list of ints in [lo, hi) (hi a Dim).
 

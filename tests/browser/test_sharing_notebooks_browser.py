@@ -96,6 +96,9 @@ def test_exported_tour_is_live_offline_and_runs_no_injected_script(exported, off
             " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
             " for (let k = 0; k < d.length; k += 4) if (d[k+3] && (d[k] < 250 || d[k+1] < 250 || d[k+2] < 250)) return true;"
             " return false; })", arg=_mount(mid), timeout=20_000)
+        tab = page.evaluate("(id) => window.__tw_models[id].get('tab')", mid)
+        if tab not in (None, "matrix"):  # a matrix widget saved on its summary or network tab
+            mount.locator('[data-testid="tw-tab-matrix"]').click()
         before = mount.screenshot(animations="disabled")
         target = mount.locator(CLICK[bundle]).first
         target.scroll_into_view_if_needed()

@@ -53,8 +53,23 @@ def make_allocation():
                                                   background=X * 0.5))
 
 
+def make_summary():
+    torch.manual_seed(0)
+    return tw.InteractionSummary(tw.integrated_hessians(smooth_mlp(4, hidden=8), torch.randn(3, 4, dtype=torch.float64)))
+
+
+def make_network():
+    torch.manual_seed(0)
+    return tw.InteractionNetwork(np.random.default_rng(0).normal(size=(3, 4, 4)), x=np.ones((3, 4)))
+
+
+def make_single():
+    torch.manual_seed(0)
+    return tw.InteractionMatrix(tw.integrated_hessians(smooth_mlp(4, hidden=8), torch.randn(1, 4, dtype=torch.float64)))
+
+
 WIDGETS = {"matrix": make_matrix, "global": make_global, "explorer": make_explorer, "cam": make_cam,
-           "allocation": make_allocation}
+           "allocation": make_allocation, "summary": make_summary, "network": make_network, "single": make_single}
 
 # Bad values named in the issue, on top of the generic ones every trait type gets (generic_bad).
 SPECIFIC = {
@@ -63,7 +78,12 @@ SPECIFIC = {
                "sweep": [np.ones((1, 2, 4))], "sweep_values": [np.ones((1, 2))], "sweep_features": [[0]],
                "higher_order": [[{"members": [0, 1], "score": 1.0}], [{"members": [0, 1, 9], "score": 1.0}]],
                "selected_pair": [[0, 1, 2], [0, 4]], "highlighted_set": [[0], [0, 0, 1]],
-               "color_scale": [{"vmax": -1}, {"scheme": "Jet"}, {"vmin": 1}], "view": ["both"]},
+               "color_scale": [{"vmax": -1}, {"scheme": "Jet"}, {"vmin": 1}], "view": ["both"],
+               "diagonal": ["off", None], "tab": ["heatmap"], "top_pairs": [0, 101], "network_edges": [0, 1001],
+               "dependence": ["phi"]},
+    "summary": {"tab": ["matrix", "network"], "matrix": [np.ones((1, 4, 4))]},
+    "network": {"tab": ["matrix", "summary"], "inputs": [np.ones((3, 5))]},
+    "single": {"tab": ["summary", "network"]},
     "global": {"view": ["sample"], "global_matrix": [np.ones((4, 4)), None], "matrix": [np.ones((1, 5, 5))]},
     "explorer": {"baseline": [np.full(5, np.inf), np.ones(4)], "data_range": [np.ones((2, 4))],
                  "baseline_sample": [20], "status": [{"state": "done", "message": "", "progress": 1.0}],
@@ -74,7 +94,7 @@ SPECIFIC = {
     "allocation": {"allocation": [np.full((1, 2, 4, 16), np.nan), np.ones((1, 2, 4, 8))],
                    "segments": [np.ones((1, 2, 4, 7)), -np.ones((1, 2, 4, 8))], "methods": [[], ["a", "a"], ["a"]],
                    "marks": [[{"method": "x"}] * 2, []], "skipped": [{"a": 1}], "tol": [-1.0, float("nan")],
-                   "method": ["lime"], "expected_dividends": [np.ones((1, 8))]},
+                   "method": ["lime"], "expected_dividends": [np.ones((1, 8))], "bar_scale": ["log"]},
 }
 
 
@@ -90,7 +110,9 @@ def generic_bad(trait, value):
     if isinstance(trait, tt.Names):
         return [[1] * max(len(value), 1), list(value) + ["extra"], "abc"]
     if isinstance(trait, tt.Index):
-        return ["a", True, -2] + ([10**6] if trait.hi is not None else [])
+        return ["a", True, -2] + ([trait.hi if isinstance(trait.hi, int) else 10**6] if trait.hi is not None else [])
+    if isinstance(trait, tt.Flag):
+        return [1, "yes", None]
     if isinstance(trait, tt.Number):
         return ["0.5", float("nan")] + ([1e9] if trait.hi < 1e9 else [])
     if isinstance(trait, tt.Choice):

@@ -81,6 +81,30 @@ def cam_payload(images, result) -> dict:
         if arr is not None and not np.isfinite(arr).all():
             raise TraitValueError(f"result: its {name} contains NaN or Inf values")
     return {
-        "traits": {"images": img, "gradcam": cam, "strength": strength, "pair_scores": pairs, "grid": [h, w]},
+        "traits": {"images": img, "gradcam": cam, "strength": strength, "pair_scores": pairs, "grid": [h, w],
+                   "map_labels": map_labels(getattr(result, "shift", "uniform"))},
         "layer": layer, "kind": kind,
     }
+
+
+def map_labels(shift: str = "uniform") -> dict:
+    """What each overlay map is, with its units, for the legend (core/cam/methods.py has the maths).
+
+    Grad-CAM ReLU(Σ_k α_k A_k) with α_k = mean ∂y/∂A_k is in units of the explained score y (a logit
+    for a class target). TC(i, j) = s_{i→j}² + s_{j→i}² squares how much cell i's gradient × activation
+    contribution moves when cell j shifts: by one unit of activation (shift="uniform", the paper's
+    definition) that is (y per unit activation)²; along cell j's own activation ("activation") it is y².
+    """
+    unit = "(y per unit activation shift)²" if shift == "uniform" else "y²"
+    return {
+        "gradcam": "Grad-CAM ReLU(Σₖ αₖAₖ), in units of the explained score y",
+        "taylorcam": f"Taylor-CAM strength Σⱼ TC(i, j), in {unit}",
+        "partners": f"TC(i, ·) = s²ᵢ→ⱼ + s²ⱼ→ᵢ, in {unit}",
+    }
+
+
+def check_map_labels(value, widget=None) -> dict:
+    """{"gradcam", "taylorcam", "partners"}: one legend text (str) per mode."""
+    if not isinstance(value, dict) or set(value) != set(MODES) or not all(isinstance(v, str) for v in value.values()):
+        raise TraitTypeError(f"map_labels: expected a dict of one str per mode {MODES}, got {value!r}")
+    return dict(value)

@@ -16,6 +16,12 @@ from ..serialize import as_float32
 ORDERS = ("given", "attribution", "cluster")
 VIEWS = ("sample", "global")
 SCHEMES = ("RdBu", "PuOr", "PiYG")
+#: Where the automatic colour scale comes from (js/src/lib/scales.js `diagonalScale`).
+DIAGONAL_MODES = ("auto", "show", "hide")
+#: The main views: the heatmap, and the dataset views of a batch (B ≥ 2).
+TABS = ("matrix", "summary", "network")
+#: The dependence plot's y: Γ_ij or φ_i against x_i.
+DEPENDENCE = ("interaction", "attribution")
 LABELS = {
     "integrated_hessians": "Γ, Integrated Hessians",
     "expected_hessians": "Γ, Expected Hessians",
@@ -55,6 +61,8 @@ def matrix_payload(result_or_array, feature_names=None) -> tuple[dict, str]:
             "result_or_array: expected a PathResult, CrossDerivatives, GlobalInteractions, NIDResult or a "
             f"(d, d) / (B, d, d) array or tensor, got {type(result_or_array).__name__}"
         )
+    if feature_names is None and type(result_or_array).__module__.split(".")[0] == "pandas" and result_or_array.ndim == 2:
+        feature_names = [str(c) for c in result_or_array.columns]  # a (d, d) DataFrame names its features
     m = as_float32(result_or_array, "result_or_array")
     if m.ndim == 2:
         m = m[None]
@@ -92,6 +100,21 @@ def _path_payload(r: PathResult, feature_names) -> tuple[dict, str]:
     }
     traits["feature_names"] = check_names(feature_names if feature_names is not None else r.feature_names, d)
     return traits, r.method
+
+
+def inputs_payload(x, data: dict, feature_names=None) -> dict:
+    """The `inputs` trait (B, d) from x (tensor, numpy or a DataFrame, read as the core reads them),
+    and the DataFrame's columns as `feature_names` when no names were given."""
+    from ..recompute import as_matrix_input
+
+    B, d = data["matrix"].shape[:2]
+    xt, labels = as_matrix_input(x, "x")
+    if tuple(xt.shape) != (B, d):
+        raise TraitValueError(f"x: expected the {B} explained inputs of {d} features, shape ({B}, {d}), got {tuple(xt.shape)}")
+    out = {"inputs": _finite(as_float32(xt.detach().cpu().double().numpy()), "x")}
+    if feature_names is None and labels is not None:
+        out["feature_names"] = check_names(labels, d)
+    return out
 
 
 def _optional(t, B: int, d: int):

@@ -23,6 +23,14 @@ export function markTitle(name, pr, mk, tol) {
   return `${pr} ${mk.ok ? "passes" : "fails"} for ${name}: ${what} ${fmt(mk.value)}${extra} of the total effect mass; tol ${fmt(tol)}`;
 }
 
+/** What the scale of the bars is, in words (the legend). */
+export function scaleText(v) {
+  const robust = v.robust ? " at the 99th percentile of the bars (a longer bar is cut, ▲)" : "";
+  return v.barScale === "shared"
+    ? `scale: every row spans ±${fmt(v.scales[0])}${robust}; up positive, down negative`
+    : `scale: each row its own, printed at its right${robust || " (its longest bar)"}; up positive, down negative`;
+}
+
 export function createBars({ model, root }) {
   const el = h("div", { class: "tw-alloc-bars" });
   const legend = h("div", { class: "tw-alloc-legend", "data-testid": "tw-legend" });
@@ -44,7 +52,7 @@ export function createBars({ model, root }) {
     L = barGrid({ M: v.M, n: v.n, width: Math.max(120, width - LABEL_W - MARK_W - 16), rowH: ROW_H });
     grid.style.gridTemplateColumns = `${LABEL_W}px ${MARK_W}px ${L.plotW}px`;
     grid.style.gridTemplateRows = `22px ${L.height}px`;
-    const k = [v.methods.join("\u0000"), v.names.join("\u0000"), v.sample, L.colW, v.tol, v.marks.length].join("|");
+    const k = [v.methods.join("\u0000"), v.names.join("\u0000"), v.sample, L.colW, v.tol, v.marks.length, v.barScale, v.robust, v.scales.join()].join("|");
     if (k !== key) { key = k; build(); }
     for (const b of methodsCol.children) b.classList.toggle("tw-sel", b.dataset.method === v.method);
     for (const b of fheads.children) b.classList.toggle("tw-sel", +b.dataset.feature === v.feature);
@@ -62,7 +70,7 @@ export function createBars({ model, root }) {
       legend.appendChild(item);
     }
     legend.append(h("span", {}, "▬ net = attribution a_i"),
-      h("span", { class: "tw-alloc-note", "data-testid": "tw-alloc-scale" }, `scale: every row spans ±${fmt(v.vmax)} (up positive, down negative)`));
+      h("span", { class: "tw-alloc-note", "data-testid": "tw-alloc-scale" }, scaleText(v)));
     fheads.replaceChildren(...v.names.map((name, i) => {
       const b = h("button", { class: "tw-alloc-fhead", type: "button", "data-testid": `tw-alloc-feature-${i}`, "data-feature": String(i), title: name }, name);
       b.style.left = `${i * L.colW}px`;
@@ -71,7 +79,8 @@ export function createBars({ model, root }) {
       return b;
     }));
     methodsCol.replaceChildren(...v.methods.map((name) => {
-      const b = h("button", { class: "tw-alloc-method", type: "button", "data-testid": `tw-alloc-row-${name}`, "data-method": name, title: `${name}: show its allocation matrix` }, name);
+      const b = h("button", { class: "tw-alloc-method", type: "button", "data-testid": `tw-alloc-row-${name}`, "data-method": name,
+        title: `${name}: show its allocation matrix (its bars span ±${fmt(v.scales[methodsIndex(name)])})` }, name);
       b.style.height = `${ROW_H}px`;
       b.addEventListener("click", () => commit(model, { method: v.method === name ? "" : name }));
       return b;
@@ -88,7 +97,10 @@ export function createBars({ model, root }) {
     }));
   }
 
+  const methodsIndex = (name) => v.methods.indexOf(name);
+
   function draw() {
+    canvas.dataset.scales = v.scales.map((x) => x.toPrecision(6)).join(",");
     const dpr = (typeof window !== "undefined" && window.devicePixelRatio) || 1;
     canvas.style.width = `${L.plotW}px`;
     canvas.style.height = `${L.height}px`;
@@ -106,8 +118,8 @@ export function createBars({ model, root }) {
     ctx.save();
     ctx.setTransform(scale, 0, 0, scale, ox * scale, oy * scale);
     ctx.clearRect(0, 0, L.plotW, L.height);
-    const vmax = v.vmax;
     for (let r = 0; r < v.M; r++) {
+      const vmax = v.scales[r];
       ctx.fillStyle = r === v.m ? "rgba(25,118,210,0.10)" : r % 2 ? "rgba(0,0,0,0.03)" : "rgba(0,0,0,0)";
       ctx.fillRect(0, r * L.rowH, L.plotW, L.rowH);
       if (v.feature >= 0) { ctx.fillStyle = "rgba(25,118,210,0.07)"; ctx.fillRect(v.feature * L.colW, r * L.rowH, L.colW, L.rowH); }
@@ -123,7 +135,17 @@ export function createBars({ model, root }) {
         const yn = valueY(L, r, st.net, vmax), x = c * L.colW + (L.colW - L.barW) / 2;
         ctx.fillStyle = fg;
         ctx.fillRect(x - 2, yn - 1, L.barW + 4, 2);
+        // A bar beyond its row's scale (a robust or shared scale) is cut: a triangle marks the cut end.
+        for (const [beyond, edge, dir] of [[st.pos > vmax * (1 + 1e-9), r * L.rowH + L.pad, -1], [-st.neg > vmax * (1 + 1e-9), (r + 1) * L.rowH - L.pad, 1]]) {
+          if (!beyond) continue;
+          const cx = x + L.barW / 2;
+          ctx.fillStyle = "#000";
+          ctx.beginPath(); ctx.moveTo(cx, edge + 4 * dir); ctx.lineTo(cx - 4, edge - 2 * dir); ctx.lineTo(cx + 4, edge - 2 * dir); ctx.closePath(); ctx.fill();
+        }
       }
+      // The row's scale, printed on the row.
+      ctx.fillStyle = "#666"; ctx.font = "10px sans-serif"; ctx.textAlign = "right"; ctx.textBaseline = "top";
+      ctx.fillText(`±${fmt(vmax)}`, L.plotW - 2, r * L.rowH + 1);
     }
     ctx.restore();
   }
@@ -131,7 +153,7 @@ export function createBars({ model, root }) {
   function at(e) {
     const r = canvas.getBoundingClientRect();
     const sx = L.plotW / (r.width || L.plotW), sy = L.height / (r.height || L.height);
-    return hitBar(L, (e.clientX - r.left) * sx, (e.clientY - r.top) * sy, v.stacks, v.vmax);
+    return hitBar(L, (e.clientX - r.left) * sx, (e.clientY - r.top) * sy, v.stacks, v.scales);
   }
   canvas.addEventListener("click", (e) => {
     const hit = v && L && at(e);

@@ -5,6 +5,7 @@ import { segmentRows, matrixRows, principleMarks, matrixVmax } from "../../lib/a
 import { lut, LUT_SIZE } from "../../lib/colorscale.js";
 import { KINDS, KIND_COLORS, KIND_LABELS } from "../../lib/stacking.js";
 import { download } from "../shared/dom.js";
+import { scaleText } from "./bars.js";
 
 
 export function allocationCSV(v) {
@@ -35,7 +36,7 @@ export function exportAllocationPNG(v, bars, matrixCanvas, root) {
   const pad = 8, titleH = 22, legendH = 18, headH = 18, scale = 2;
   const mc = v.m >= 0 && matrixCanvas && matrixCanvas.width ? matrixCanvas : null;
   const x0 = pad + labelW + markW, y0 = pad + titleH + legendH + headH;
-  const legendText = [...KINDS.map((k) => KIND_LABELS[k]), `rows span ±${v.vmax.toPrecision(3)}`];
+  const legendText = [...KINDS.map((k) => KIND_LABELS[k]), scaleText(v)];
   const legendW = pad * 2 + legendText.reduce((a, t) => a + 20 + 6.2 * t.length, 0);
   const W = Math.max(x0 + L.plotW + pad, mc ? pad * 2 + 110 + mc.width + 90 : 0, legendW);
   const H = y0 + L.height + (mc ? 24 + mc.height : 0) + pad;
@@ -54,7 +55,7 @@ export function exportAllocationPNG(v, bars, matrixCanvas, root) {
     ctx.fillStyle = "#222"; ctx.fillText(KIND_LABELS[k], lx + 14, pad + titleH);
     lx += 20 + ctx.measureText(KIND_LABELS[k]).width;
   }
-  ctx.fillText(`rows span ±${v.vmax.toPrecision(3)}`, lx, pad + titleH);
+  ctx.fillText(scaleText(v), lx, pad + titleH);
   ctx.textBaseline = "middle";
   v.names.forEach((n, i) => { ctx.textAlign = "center"; ctx.fillText(n, x0 + (i + 0.5) * L.colW, y0 - headH / 2, L.colW - 2); });
   v.methods.forEach((m, k) => {

@@ -10,7 +10,7 @@ import { createMatrixPanel, createReceivedPanel } from "./panels.js";
 import { exportAllocationCSV, exportAllocationPNG } from "./export.js";
 
 export const ALLOCATION_TRAITS = ["methods", "feature_names", "allocation", "attributions", "segments", "dividends",
-  "expected_dividends", "marks", "tol", "skipped", "title", "method", "feature", "sample"];
+  "expected_dividends", "marks", "tol", "skipped", "title", "method", "feature", "sample", "bar_scale", "robust"];
 
 export function mountAllocation({ model, el }) {
   const state = createAllocationState(model);
@@ -22,8 +22,14 @@ export function mountAllocation({ model, el }) {
       const sampleLabel = labelled("input", sampleSel);
       const csvBtn = h("button", { type: "button", "data-testid": "tw-export-csv" }, "CSV");
       const pngBtn = h("button", { type: "button", "data-testid": "tw-export-png" }, "PNG");
+      const scaleSel = h("select", { "data-testid": "tw-alloc-scale-mode", "aria-label": "bar scale: one per method row, or shared by all rows" });
+      scaleSel.append(h("option", { value: "row" }, "per method row"), h("option", { value: "shared" }, "shared by all rows"));
+      const robust = h("input", { type: "checkbox", "data-testid": "tw-alloc-robust" });
+      const robustLabel = labelled("robust (99th pct)", robust, { title: "scale by the 99th percentile of the bars instead of the longest, so that one bar cannot flatten the rest" });
       const controls = h("div", { class: "tw-controls" });
-      controls.append(sampleLabel, csvBtn, pngBtn);
+      controls.append(sampleLabel, labelled("scale", scaleSel), robustLabel, csvBtn, pngBtn);
+      scaleSel.addEventListener("change", () => commit(model, { bar_scale: scaleSel.value }));
+      robust.addEventListener("change", () => commit(model, { robust: robust.checked }));
       const skipped = h("div", { class: "tw-alloc-note" });
       const bars = createBars({ model, root });
       const matrix = createMatrixPanel({ model });
@@ -49,6 +55,8 @@ export function mountAllocation({ model, el }) {
         }
         sampleLabel.classList.toggle("tw-hidden", v.B < 2);
         sampleSel.value = String(v.sample);
+        scaleSel.value = v.barScale;
+        robust.checked = v.robust;
         bars.update(v, width);
         matrix.update(v, width);
         rec.update(v);

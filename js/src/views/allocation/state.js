@@ -1,7 +1,8 @@
 // Traits of AllocationView → what its panels draw, for the current sample. DOM-free. Decoding is no-copy
 // and memoised on the trait objects, so a click (method/feature) re-slices nothing.
 import { memo } from "../../lib/memo.js";
-import { stackAll, extent } from "../../lib/stacking.js";
+import { stackAll } from "../../lib/stacking.js";
+import { rowScales } from "../../lib/scales.js";
 import { subsetOrder } from "../../lib/allocation.js";
 import { traitCache } from "../shared/trait_cache.js";
 
@@ -10,6 +11,9 @@ export function createAllocationState(model) {
   const slice = (A, b, per) => A.data.subarray(b * per, (b + 1) * per);
   const stacksOf = memo((seg, M, n) => stackAll(seg, M, n));
   const orderOf = memo((n) => subsetOrder(n));
+  // Each bar's extent, max(up, −down): what a row's scale has to hold.
+  const extentsOf = memo((stacks) => stacks.map((row) => row.map((s) => Math.max(s.pos, -s.neg))));
+  const scalesOf = memo((ext, mode, robust) => rowScales(ext, mode, robust));
 
   function derive() {
     const alloc = arr("allocation"), attrA = arr("attributions"), segA = arr("segments");
@@ -30,8 +34,13 @@ export function createAllocationState(model) {
       const bg = marks[k] && marks[k].game === "background" && expA.size > 0;
       return slice(bg ? expA : divA, b, K);
     };
+    const barScale = model.get("bar_scale") === "shared" ? "shared" : "row", robust = model.get("robust") === true;
+    const extents = extentsOf(stacks);
+    const scales = scalesOf(extents, barScale, robust);
     return {
-      empty: false, B, M, n, K, sample: b, methods, names, stacks, vmax: extent(stacks), seg,
+      empty: false, B, M, n, K, sample: b, methods, names, stacks, seg,
+      // One value scale per method row ("row") or one for all ("shared"); robust: the 99th percentile.
+      barScale, robust, scales, extents, vmax: Math.max(...scales),
       attr: slice(attrA, b, M * n), marks, tol: +model.get("tol"), skipped: model.get("skipped") || {},
       title: model.get("title") || "", method, m, feature: feature >= 0 && feature < n ? feature : -1,
       order: orderOf(n),

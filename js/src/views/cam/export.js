@@ -4,7 +4,7 @@ import { fmt, fmtTick, niceTicks } from "../../lib/format.js";
 import { download, slug } from "../shared/dom.js";
 
 export function exportCamPNG(canvas, v, root) {
-  const pad = 8, titleH = 20, legendW = 70;
+  const pad = 8, titleH = 20, legendW = 96;
   const W = pad * 2 + canvas.width + legendW, H = pad * 2 + titleH + canvas.height;
   const out = document.createElement("canvas");
   out.width = W; out.height = H;
@@ -26,6 +26,13 @@ export function exportCamPNG(canvas, v, root) {
     for (const val of niceTicks(0, v.vmax, 4)) ctx.fillText(fmtTick(val), lx + 16, y0 + (1 - val / v.vmax) * canvas.height);
     ctx.fillText(fmt(v.vmax), lx + 16, y0 + 4);
   }
+  // The quantity and its units, along the colour bar (as in the view's legend).
+  ctx.save();
+  ctx.translate(lx + 70, y0);
+  ctx.rotate(Math.PI / 2);
+  ctx.fillStyle = "#444"; ctx.textBaseline = "bottom"; ctx.textAlign = "left";
+  ctx.fillText(v.quantity || "", 0, 0, canvas.height);
+  ctx.restore();
   const url = out.toDataURL("image/png");
   download(url, `${slug(v.title, "cam")}.png`, root);
   return url;

@@ -27,7 +27,9 @@ export function mountCam({ model, el }) {
       const legendBar = h("canvas");
       legendBar.width = 12; legendBar.height = 256;
       const ticks = h("div", { class: "tw-cam-ticks" });
-      legend.append(legendBar, ticks);
+      // The quantity the colours show, with its units (map_labels from Python).
+      const quantity = h("div", { class: "tw-cam-quantity", "data-testid": "tw-cam-quantity" });
+      legend.append(legendBar, ticks, quantity);
       const set = (k, v) => commit(model, { [k]: v });
       let last = null;
       const controls = buildControls({ model, set, onExport: () => last && exportCamPNG(canvas, last, frame.root) });
@@ -62,6 +64,8 @@ export function mountCam({ model, el }) {
         gallery.update(v);
         draw(canvas, v);
         drawLegend(legend, legendBar, ticks, canvas, v);
+        quantity.textContent = v.quantity;
+        legend.setAttribute("title", v.quantity);
         const cap = v.labels[v.b] != null ? String(v.labels[v.b]) : `image ${v.b}`;
         const sel = v.cell >= 0 && v.N ? ` · ${cellName(v.cell, v.grid)}` : "";
         const hint = v.mode === "partners" && !(v.cell >= 0) ? " · click a cell to see its partners" : "";
@@ -83,6 +87,7 @@ function draw(canvas, v) {
   const img = ctx.createImageData(W, H);
   composite(img.data, { image: v.image, H: v.H, W: v.W, scale: s, up, vmax: v.vmax, lut: camLut(v.colormap), alpha: v.alpha, threshold: v.threshold });
   ctx.putImageData(img, 0, 0);
+  drawGrid(ctx, v.grid, W, H);
   const top = v.lines.length ? v.lines[0].score : 0;
   v.lines.forEach((p, k) => {
     const [x0, y0] = cellCenter(p.i, v.grid, W, H), [x1, y1] = cellCenter(p.j, v.grid, W, H);
@@ -98,6 +103,20 @@ function draw(canvas, v) {
     ctx.strokeStyle = "#000000"; ctx.lineWidth = 1;
     ctx.strokeRect(r.x0 + 2.5, r.y0 + 2.5, r.x1 - r.x0 - 5, r.y1 - r.y0 - 5);
   }
+}
+
+/** The layer's cell grid, faint: where a click lands, without hiding the image. */
+export function drawGrid(ctx, grid, W, H) {
+  const [h, w] = grid;
+  if (!(h > 0 && w > 0)) return;
+  ctx.save();
+  ctx.strokeStyle = "rgba(255,255,255,0.35)";
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (let k = 1; k < w; k++) { const x = Math.round((k * W) / w) + 0.5; ctx.moveTo(x, 0); ctx.lineTo(x, H); }
+  for (let k = 1; k < h; k++) { const y = Math.round((k * H) / h) + 0.5; ctx.moveTo(0, y); ctx.lineTo(W, y); }
+  ctx.stroke();
+  ctx.restore();
 }
 
 function drawLegend(legend, legendBar, ticks, canvas, v) {

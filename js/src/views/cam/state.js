@@ -4,8 +4,9 @@ import { cellCount } from "../../lib/cam_geometry.js";
 import { mapMax, partnerRow, topPairs } from "../../lib/cam_overlay.js";
 import { traitCache } from "../shared/trait_cache.js";
 
-export const CAM_TRAITS = ["images", "gradcam", "strength", "pair_scores", "grid", "labels", "title",
+export const CAM_TRAITS = ["images", "gradcam", "strength", "pair_scores", "grid", "labels", "title", "map_labels",
   "image_index", "selected_cell", "mode", "alpha", "threshold", "colormap", "top_k"];
+const QUANTITY = { gradcam: "Grad-CAM", taylorcam: "Taylor-CAM strength Σⱼ TC(i, j)", partners: "TC(i, ·)" };
 
 /** A deriver of the view state from `model`; `camState(model)` is the one-off form. */
 export function createCamState(model) {
@@ -30,6 +31,7 @@ export function createCamState(model) {
       alpha: model.get("alpha"), threshold: model.get("threshold"), colormap: model.get("colormap"),
       topK: model.get("top_k"), labels: model.get("labels") || [], title: model.get("title") || "",
       lines: mode === "taylorcam" && pairs ? topPairs(pairs, N, model.get("top_k")) : [],
+      quantity: (model.get("map_labels") || {})[mode] || QUANTITY[mode] || mode,
     };
   };
 }

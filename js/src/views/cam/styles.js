@@ -3,7 +3,9 @@ export const CAM_CSS = `
 .tw-cam-main { display: flex; gap: 8px; align-items: flex-start; }
 .tw-cam-canvas { display: block; cursor: crosshair; image-rendering: pixelated; max-width: 100%;
   border: 1px solid var(--jp-border-color2, #ddd); }
-.tw-cam-legend { position: relative; width: 90px; }
+.tw-cam-legend { position: relative; width: 110px; }
+.tw-cam-quantity { position: absolute; left: 72px; top: 0; bottom: 0; writing-mode: vertical-rl; font-size: 11px;
+  color: var(--jp-ui-font-color2, #555); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .tw-cam-legend canvas { position: absolute; left: 0; top: 0; width: 12px; }
 .tw-cam-ticks { position: absolute; left: 0; top: 0; bottom: 0; right: 0; }
 .tw-cam-legend .tw-tick { left: 18px; }

@@ -3,6 +3,7 @@
 // everything keyboard reachable. A control never repaints; it sets the model (or, for the
 // search text, the view-local state) and the change handlers redraw.
 import { SCHEME_NAMES } from "../../lib/colorscale.js";
+import { DIAGONAL_MODES } from "../../lib/scales.js";
 import { ORDERS } from "../../lib/order.js";
 import { VIEWS } from "../../lib/global.js";
 import { h, labelled } from "../shared/dom.js";
@@ -30,11 +31,20 @@ export function createControls({ model, state, invalidate, onExportPNG, onExport
   const search = h("input", { type: "search", "data-testid": "tw-search", placeholder: "feature name…", "aria-label": "search features" });
   const scheme = h("select", { "data-testid": "tw-scheme", "aria-label": "colour scheme" });
   options(scheme, SCHEME_NAMES);
-  const vmax = h("input", { type: "number", min: "0", step: "any", placeholder: "auto", "data-testid": "tw-vmax", "aria-label": "colour limit vmax (empty = auto)" });
-  const png = h("button", { type: "button", "data-testid": "tw-export-png" }, "PNG");
+  const vmax = h("input", { type: "number", min: "0", step: "any", placeholder: "auto", class: "tw-wide", "data-testid": "tw-vmax", "aria-label": "colour limit vmax (empty = auto)" });
+  const diagonal = h("select", { "data-testid": "tw-diagonal", "aria-label": "diagonal: where the automatic colour scale comes from",
+    title: "auto: when the diagonal (main effects) is over 3× the largest interaction, scale the colours by the interactions and draw the diagonal clipped" });
+  options(diagonal, DIAGONAL_MODES, ["auto", "show (in scale)", "hide"]);
+  // The dataset views' own knobs: rows of the summary, edges and layout seed of the network.
+  const pairs = h("input", { type: "number", min: "1", max: "100", step: "1", "data-testid": "tw-top-pairs", "aria-label": "pairs shown in the summary" });
+  const edges = h("input", { type: "number", min: "1", max: "1000", step: "1", "data-testid": "tw-network-edges", "aria-label": "edges of the network" });
+  const seed = h("input", { type: "number", min: "0", step: "1", "data-testid": "tw-layout-seed", "aria-label": "seed of the network layout" });
+  const png = h("button", { type: "button", "data-testid": "tw-export-png", title: "download the whole view (title, plot, legend, drill-down) as PNG" }, "PNG");
   const csv = h("button", { type: "button", "data-testid": "tw-export-csv" }, "CSV");
-  el.append(viewBox, sampleBox, labelled("order", order), labelled("top-N", topn), labelled("search", search),
-    labelled("colours", scheme), labelled("vmax", vmax), png, csv);
+  const matrixOnly = [labelled("order", order), labelled("top-N", topn), labelled("search", search),
+    labelled("colours", scheme), labelled("vmax", vmax), labelled("diagonal", diagonal)];
+  const pairsBox = labelled("pairs", pairs), edgesBox = labelled("edges", edges), seedBox = labelled("layout seed", seed);
+  el.append(viewBox, sampleBox, ...matrixOnly, pairsBox, edgesBox, seedBox, png, csv);
 
   const colorScale = () => ({ vmax: null, scheme: "RdBu", ...(model.get("color_scale") || {}) });
   const onSample = (e) => {
@@ -53,6 +63,14 @@ export function createControls({ model, state, invalidate, onExportPNG, onExport
     const v = Number(vmax.value);
     commit(model, { color_scale: { ...colorScale(), vmax: vmax.value.trim() !== "" && v > 0 ? v : null } });
   });
+  diagonal.addEventListener("change", () => commit(model, { diagonal: diagonal.value }));
+  const intField = (input, key, lo, hi) => input.addEventListener("change", () => {
+    const k = Math.round(Number(input.value));
+    if (Number.isFinite(k) && k >= lo && k <= hi) commit(model, { [key]: k }); else input.value = String(model.get(key));
+  });
+  intField(pairs, "top_pairs", 1, 100);
+  intField(edges, "network_edges", 1, 1000);
+  intField(seed, "layout_seed", 0, 2 ** 31 - 1);
   png.addEventListener("click", () => onExportPNG());
   csv.addEventListener("click", () => onExportCSV());
 
@@ -61,9 +79,18 @@ export function createControls({ model, state, invalidate, onExportPNG, onExport
   function update(v) {
     const active = el.ownerDocument && el.ownerDocument.activeElement;
     const put = (input, value) => { if (input !== active && input.value !== value) input.value = value; };
-    viewBox.classList.toggle("tw-hidden", !v.canToggle);
+    for (const c of matrixOnly) c.classList.toggle("tw-hidden", v.tab !== "matrix");
+    pairsBox.classList.toggle("tw-hidden", v.tab !== "summary");
+    edgesBox.classList.toggle("tw-hidden", v.tab !== "network");
+    seedBox.classList.toggle("tw-hidden", v.tab !== "network");
+    csv.classList.toggle("tw-hidden", v.tab !== "matrix");
+    put(diagonal, v.diag.mode);
+    put(pairs, String(v.topPairs));
+    put(edges, String(v.networkEdges));
+    put(seed, String(v.layoutSeed));
+    viewBox.classList.toggle("tw-hidden", !v.canToggle || v.tab !== "matrix");
     put(view, v.view);
-    sampleBox.classList.toggle("tw-hidden", v.B <= 1 || v.global); // one sample's picker means nothing globally
+    sampleBox.classList.toggle("tw-hidden", v.B <= 1 || (v.global && v.tab === "matrix")); // one sample's picker means nothing globally
     const useSelect = v.B <= MAX_SAMPLE_OPTIONS;
     sampleSel.classList.toggle("tw-hidden", !useSelect);
     sampleNum.classList.toggle("tw-hidden", useSelect);

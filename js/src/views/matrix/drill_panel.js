@@ -10,6 +10,7 @@ import { nameOf } from "./state.js";
 import { h } from "../shared/dom.js";
 import { commit } from "../shared/trait_cache.js";
 import { drawSweep, SWEEP_COLORS } from "./sweep_chart.js";
+import { createDependenceFigure } from "../dataset/dependence.js";
 
 export const MAX_PARTNERS = 12;
 export const MAX_SETS_PER_ORDER = 8;
@@ -24,13 +25,17 @@ export function createDrillPanel({ model }) {
   let key = [];
 
   function update(v) {
-    const k = [v.m, v.selected, v.pair, v.names, v.phi, v.inputs, v.baselines, v.scheme, v.vmax, v.higherOrder, v.sweep, v.highlight, v.valueLabel];
+    const k = [v.m, v.selected, v.pair, v.names, v.phi, v.inputs, v.baselines, v.scheme, v.vmax, v.higherOrder, v.sweep, v.highlight, v.valueLabel,
+      v.stats, v.X, v.dependence, v.sample];
     if (k.length === key.length && k.every((x, j) => x === key[j])) return;
     key = k;
     el.replaceChildren();
     const i = v.selected;
     if (i < 0 || !v.m) {
-      el.appendChild(h("div", { class: "tw-muted" }, v.m ? "Click a cell or a label (or focus the heatmap and use the arrow keys) to see a feature's partners." : "No matrix to show."));
+      const hint = v.tab === "summary" ? "Click a row or a dot of the summary to see the pair's dependence plot and partners."
+        : v.tab === "network" ? "Click a node (a feature) or an edge (a pair) to see its partners."
+        : "Click a cell or a label (or focus the heatmap and use the arrow keys) to see a feature's partners.";
+      el.appendChild(h("div", { class: "tw-muted" }, v.m ? hint : "No matrix to show."));
       return;
     }
     const title = h("h4", {}, nameOf(v, i));
@@ -59,6 +64,7 @@ export function createDrillPanel({ model }) {
 
     const list = partners(v.m, v.d, i, MAX_PARTNERS);
     el.appendChild(partnerTable(v, i, list));
+    if (v.stats) { const fig = createDependenceFigure(model, v, i); if (fig) el.appendChild(fig); }
     if (!v.global) {
       const sweepEl = drawSweep(v, i, list.slice(0, SWEEP_COLORS.length).map((p) => p.j));
       if (sweepEl) el.appendChild(sweepEl);
@@ -78,7 +84,7 @@ export function createDrillPanel({ model }) {
       tr.setAttribute("data-testid", "tw-partner");
       tr.dataset.feature = String(p.j);
       if (v.pair && v.pair[0] === i && v.pair[1] === p.j) tr.classList.add("tw-sel");
-      const nameTd = h("td", { class: "tw-pname" });
+      const nameTd = h("td", { class: "tw-pname", title: nameOf(v, p.j) }); // the full name when it is cut
       const btn = h("button", { class: "tw-linkbtn" }, nameOf(v, p.j));
       btn.type = "button";
       btn.setAttribute("title", `select pair ${nameOf(v, i)} × ${nameOf(v, p.j)}`);

@@ -7,7 +7,7 @@ import { hitCell, positionOf, stepCell } from "../../lib/hittest.js";
 import { fmt, fmtTick } from "../../lib/format.js";
 import { keepHighlight } from "../../lib/topk.js";
 import { nameOf } from "./state.js";
-import { h } from "../shared/dom.js";
+import { h, showTooltip } from "../shared/dom.js";
 import { commit } from "../shared/trait_cache.js";
 
 
@@ -21,8 +21,10 @@ export function createHeatmap({ model, invalidate }) {
   const legend = h("div", { class: "tw-legend", "data-testid": "tw-legend" });
   const legendCanvas = h("canvas");
   const tooltip = h("div", { class: "tw-tooltip tw-hidden", role: "tooltip" });
+  // What the diagonal mode did to the colour scale, in words (empty when nothing happened).
+  const scaleNote = h("div", { class: "tw-muted tw-scale-note", "data-testid": "tw-scale-note" });
   legend.appendChild(legendCanvas);
-  wrap.append(corner, colLabels, topRight, rowLabels, canvas, legend, tooltip);
+  wrap.append(corner, colLabels, topRight, rowLabels, canvas, legend, tooltip, scaleNote);
 
   const raster = document.createElement("canvas"); // n×n when cells are ≥ 1 backing pixel, then scaled up
   // The raster scaled to the backing size once per data/layout change, so that a click
@@ -55,12 +57,16 @@ export function createHeatmap({ model, invalidate }) {
     // The drawn matrix and the outlined set, for tests and assistive tech (the pixels say the same).
     canvas.dataset.view = v.global ? "global" : "sample";
     canvas.dataset.highlight = v.highlight ? v.highlight.join(",") : "";
-    const rk = [v.m, v.visible, v.vmax, v.scheme, canvas.width];
+    canvas.dataset.diagonal = v.diag.hideDiagonal ? "hidden" : v.diag.clipDiagonal ? "clipped" : "shown";
+    const rk = [v.m, v.visible, v.vmax, v.scheme, canvas.width, v.diag.hideDiagonal];
     if (!same(rk, keys.raster)) { keys.raster = rk; drawRaster(); }
     const bk = [v.visible, v.names, L.showLabels, L.cell, v.selected];
     if (!same(bk, keys.labels)) { keys.labels = bk; drawLabels(); }
-    const gk = `${v.vmax}|${v.scheme}|${L.plot}|${v.valueLabel}|${v.nonNegative}`;
+    const gk = `${v.vmax}|${v.scheme}|${L.plot}|${v.valueLabel}|${v.nonNegative}|${v.diagNote}`;
     if (gk !== keys.legend) { keys.legend = gk; drawLegend(); }
+    scaleNote.style.gridColumn = "1 / -1";
+    scaleNote.textContent = v.diagNote;
+    scaleNote.classList.toggle("tw-hidden", !v.diagNote);
     paint();
   }
 
@@ -73,7 +79,7 @@ export function createHeatmap({ model, invalidate }) {
     const ctx = raster.getContext("2d");
     if (!ctx || !view.m || n === 0) return;
     const img = ctx.createImageData(size, size);
-    rasterize(img.data, view.m, view.d, view.visible, view.vmax, view.scheme, size);
+    rasterize(img.data, view.m, view.d, view.visible, view.vmax, view.scheme, size, view.diag.hideDiagonal);
     if (size === canvas.width) { source = img; return; }
     ctx.putImageData(img, 0, 0);
     source = scaled;
@@ -101,6 +107,7 @@ export function createHeatmap({ model, invalidate }) {
       ctx.strokeRect(0, k * c, W, Math.max(c, lw));
       ctx.strokeRect(k * c, 0, Math.max(c, lw), W);
     };
+    drawDiagonalMarks(ctx, c, lw);
     const hl = view.highlight;
     if (hl) for (const i of hl) { const k = pos(i); if (k >= 0) band(k, "#ff8f00", [4 * lw, 3 * lw]); }
     const s = pos(view.selected);
@@ -117,6 +124,28 @@ export function createHeatmap({ model, invalidate }) {
       }
     }
     ctx.setLineDash([]);
+  }
+
+  /** Clipped diagonal cells get a small diamond, hidden ones a slash, where cells are big enough
+   * to hold one (at smaller cells the note under the heatmap says it). */
+  function drawDiagonalMarks(ctx, c, lw) {
+    const dg = view.diag;
+    if (!(dg.clipDiagonal || dg.hideDiagonal) || c < 6 * lw) return;
+    ctx.save();
+    view.visible.forEach((i, k) => {
+      const x = k * c, cx = x + c / 2;
+      if (dg.hideDiagonal) {
+        ctx.strokeStyle = "rgba(0,0,0,0.35)"; ctx.lineWidth = lw;
+        ctx.beginPath(); ctx.moveTo(x + c * 0.2, x + c * 0.8); ctx.lineTo(x + c * 0.8, x + c * 0.2); ctx.stroke();
+        return;
+      }
+      if (!(Math.abs(view.m[i * view.d + i]) > view.vmax)) return;
+      const r = Math.max(2 * lw, c * 0.18);
+      ctx.fillStyle = "#fff"; ctx.strokeStyle = "#000"; ctx.lineWidth = lw;
+      ctx.beginPath(); ctx.moveTo(cx, cx - r); ctx.lineTo(cx + r, cx); ctx.lineTo(cx, cx + r); ctx.lineTo(cx - r, cx); ctx.closePath();
+      ctx.fill(); ctx.stroke();
+    });
+    ctx.restore();
   }
 
   function drawLabels() {
@@ -166,9 +195,12 @@ export function createHeatmap({ model, invalidate }) {
       legend.appendChild(tick);
     }
     const scale = `colour scale from ${fmt(lo)} to ${fmt(view.vmax)}${view.vmaxAuto ? " (auto)" : ""}`;
-    legend.setAttribute("aria-label", `${view.valueLabel}: ${scale}`);
-    legend.setAttribute("title", `${view.valueLabel}\n${scale}`);
+    const note = view.diagNote ? `; ${view.diagNote}` : "";
+    legend.setAttribute("aria-label", `${view.valueLabel}: ${scale}${note}`);
+    legend.setAttribute("title", `${view.valueLabel}\n${scale}${view.diagNote ? `\n${view.diagNote}` : ""}`);
     legend.dataset.label = view.valueLabel;
+    legend.dataset.vmax = String(view.vmax);
+    legend.dataset.diagonal = view.diag.mode;
   }
 
   // ---- events: they only set model state (or local hover) ----
@@ -190,11 +222,10 @@ export function createHeatmap({ model, invalidate }) {
     const hit = view && hitCell(e.clientX, e.clientY, canvas.getBoundingClientRect(), view.visible);
     if (!hit) { tooltip.classList.add("tw-hidden"); return; }
     const v = view.m[hit.i * view.d + hit.j];
-    tooltip.textContent = `${nameOf(view, hit.i)} × ${nameOf(view, hit.j)}\n${view.valueLabel} = ${fmt(v, 4)}`;
-    const wr = wrap.getBoundingClientRect();
-    tooltip.style.left = `${e.clientX - wr.left + 12}px`;
-    tooltip.style.top = `${e.clientY - wr.top + 12}px`;
-    tooltip.classList.remove("tw-hidden");
+    let extra = "";
+    if (hit.i === hit.j && view.diag.hideDiagonal) extra = "\ndiagonal hidden: not coloured (diagonal mode \"hide\")";
+    else if (Math.abs(v) > view.vmax) extra = `\nclipped: beyond the colour scale ±${fmt(view.vmax)}${hit.i === hit.j && view.diag.fromOffDiagonal ? " (scale from the off-diagonal)" : ""}`;
+    showTooltip(tooltip, wrap, e, `${nameOf(view, hit.i)} × ${nameOf(view, hit.j)}\n${view.valueLabel} = ${fmt(v, 4)}${extra}`);
   });
   canvas.addEventListener("pointerleave", () => tooltip.classList.add("tw-hidden"));
   canvas.addEventListener("keydown", (e) => {

@@ -7,11 +7,28 @@ import { memo } from "../../lib/memo.js";
 import { batchSize, matrixSlice, rowSlice } from "../../lib/codec.js";
 import { featureScores, makeOrder } from "../../lib/order.js";
 import { visibleFeatures } from "../../lib/topk.js";
-import { resolveVmax, isNonNegative } from "../../lib/colorscale.js";
+import { isNonNegative } from "../../lib/colorscale.js";
+import { diagonalExtents, diagonalScale, diagonalNote } from "../../lib/scales.js";
+import { pairStats, nodeSizes } from "../../lib/dataset.js";
 import { resolveView, globalSlice, featureCount, canToggle } from "../../lib/global.js";
 import { traitCache } from "../shared/trait_cache.js";
 
-export function createState(model) {
+export const TABS = ["matrix", "summary", "network"];
+
+/** The symbol of one matrix entry in a value label ("Γ, Integrated Hessians" → "Γ"), for the notes. */
+export function entrySymbol(label) {
+  const m = /∂²f|Γ|ω/.exec(String(label || ""));
+  return m ? m[0] : "Γ";
+}
+
+/** The main view shown: the requested tab when this widget offers it and has a batch for it. */
+export function resolveTab(requested, B, tabs = TABS) {
+  const t = tabs.includes(requested) ? requested : tabs[0];
+  return t !== "matrix" && B < 2 ? (tabs.includes("matrix") ? "matrix" : t) : t;
+}
+
+/** @param {string[]} [tabs]  the main views this widget offers */
+export function createState(model, tabs = TABS) {
   const ui = { query: "" };
   const arr = traitCache(model);
   const sampleOf = memo((M, s) => matrixSlice(M, s));
@@ -21,7 +38,11 @@ export function createState(model) {
   const scoresOf = memo((phi, m, d) => featureScores(phi, m, d));
   const orderOf = memo((name, m, d, scores) => makeOrder(name, { m, d, scores }));
   const visibleOf = memo((order, scores, top_n, names, query) => visibleFeatures({ order, scores, top_n, names, query }));
-  const vmaxOf = memo((cs, m, hint) => resolveVmax(cs, m || [], hint));
+  const extentsOf = memo((m, d, hint) => (m ? diagonalExtents(m, d, hint) : { diag: 0, off: 0 }));
+  const scaleOf = memo((ext, mode, user) => diagonalScale(ext, mode, user));
+  // Dataset views: mean |Γ_ij| and mean Γ_ij over the batch, once per matrix trait value.
+  const statsOf = memo((M, B, d) => (B >= 2 && M.shape.length === 3 ? pairStats(M.data, B, d) : null));
+  const sizesOf = memo((phiA, B, d, stats) => (stats ? nodeSizes(phiA.size === B * d ? phiA.data : null, B, d, stats.meanAbs) : null));
   const nonNegOf = memo((m) => !!m && m.length > 0 && isNonNegative(m));
   // The same list back for the same trait value, so drill-panel and canvas keys stay stable.
   const highlightOf = memo((hl, d) => (Array.isArray(hl) && hl.length && hl.every((k) => k >= 0 && k < d) ? hl : null));
@@ -53,10 +74,14 @@ export function createState(model) {
     const selected = model.get("selected");
     const hl = model.get("highlighted_set") || [];
     const valueLabel = global ? model.get("global_label") || "global over data" : model.get("value_label") || "Γ";
+    const ext = extentsOf(m, d, absHint);
+    const diag = scaleOf(ext, model.get("diagonal") || "auto", cs.vmax);
+    const stats = statsOf(M, B, d);
+    const X = arr("inputs");
     return {
       B, d, sample, m, phi, inputs, baselines, names, scores, orderName, order, topN, visible,
       view, global, canToggle: canToggle(B, G != null), highlight: highlightOf(hl, d),
-      vmax: vmaxOf(cs, m, absHint), vmaxAuto: !(typeof cs.vmax === "number" && cs.vmax > 0),
+      vmax: diag.vmax, vmaxAuto: diag.auto, diag, diagNote: diagonalNote(diag, ext, entrySymbol(valueLabel)), extents: ext,
       nonNegative: nonNegOf(m),
       scheme: cs.scheme || "RdBu",
       selected: Number.isInteger(selected) && selected >= 0 && selected < d ? selected : -1,
@@ -64,6 +89,12 @@ export function createState(model) {
       title: model.get("title") || "", valueLabel,
       higherOrder: model.get("higher_order") || [],
       sweep: arr("sweep"), sweepFeatures: model.get("sweep_features") || [], sweepValues: arr("sweep_values"),
+      // dataset views (B ≥ 2): the batch, its statistics, the per-sample inputs and φ
+      tabs, tab: resolveTab(model.get("tab"), B, tabs), M: M.data, stats,
+      X: X.size === B * d && B > 0 ? X.data : null, phiAll: arr("attributions").size === B * d ? arr("attributions").data : null,
+      sizes: sizesOf(arr("attributions"), B, d, stats),
+      topPairs: Math.max(1, model.get("top_pairs") | 0 || 20), networkEdges: Math.max(1, model.get("network_edges") | 0 || 30),
+      layoutSeed: model.get("layout_seed") | 0, dependence: model.get("dependence") === "attribution" ? "attribution" : "interaction",
       ui,
     };
   }

@@ -25,6 +25,18 @@ export function labelled(text, control, attrs = {}) {
   return l;
 }
 
+/**
+ * Show `tooltip` with `text` (as text) 12 px below-right of the pointer event `e`, in the
+ * coordinates of `box`, the element the tooltip is positioned in.
+ */
+export function showTooltip(tooltip, box, e, text) {
+  tooltip.textContent = text;
+  const r = box.getBoundingClientRect();
+  tooltip.style.left = `${e.clientX - r.left + 12}px`;
+  tooltip.style.top = `${e.clientY - r.top + 12}px`;
+  tooltip.classList.remove("tw-hidden");
+}
+
 /** Start a download of `href` (data: or blob: URL) named `filename`. */
 export function download(href, filename, root) {
   const a = h("a", { href, download: filename });

@@ -14,6 +14,20 @@ const CSS = `
 .tw-root button:hover { background: var(--jp-layout-color3, #ddd); }
 .tw-root :focus-visible { outline: 2px solid var(--jp-brand-color1, #1976d2); outline-offset: 1px; }
 .tw-root input[type=number] { width: 7.5em; }
+.tw-root input[type=number].tw-wide { width: 10em; }
+.tw-scale-note { font-size: 11px; margin-top: 4px; }
+.tw-tabs { display: flex; gap: 2px; margin: 0 0 6px; border-bottom: 1px solid var(--jp-border-color2, #ddd); }
+.tw-root .tw-tab { border: 1px solid transparent; border-bottom: 0; border-radius: 3px 3px 0 0; background: transparent; padding: 2px 10px; }
+.tw-root .tw-tab[aria-selected=true] { border-color: var(--jp-border-color2, #ddd); background: var(--jp-layout-color1, #fff); font-weight: 600;
+  margin-bottom: -1px; }
+.tw-summary { display: grid; position: relative; align-items: start; column-gap: 0; }
+.tw-summary-labels { position: relative; overflow: hidden; }
+.tw-summary-canvas, .tw-network-canvas { display: block; cursor: pointer; }
+.tw-summary-note { font-size: 11px; margin-top: 2px; }
+.tw-network { position: relative; }
+.tw-network-legend { font-size: 11px; margin-top: 2px; max-width: 640px; }
+.tw-network-legend .tw-sw { display: inline-block; width: 14px; height: 4px; vertical-align: middle; }
+.tw-dependence select { font-size: 11px; }
 .tw-main { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
 .tw-matrix { position: relative; display: grid; }
 .tw-heatmap { display: block; cursor: crosshair; image-rendering: pixelated; }
@@ -40,7 +54,8 @@ const CSS = `
 .tw-partners { border-collapse: collapse; font-size: 12px; }
 .tw-partners th { font-weight: normal; text-align: left; padding: 1px 4px; }
 .tw-partners td { padding: 1px 4px; white-space: nowrap; }
-.tw-partners td.tw-pname { max-width: 110px; overflow: hidden; text-overflow: ellipsis; }
+.tw-partners td.tw-pname { max-width: 190px; overflow: hidden; text-overflow: ellipsis; }
+.tw-partners td.tw-pname .tw-linkbtn { display: block; white-space: nowrap; }
 .tw-partners tr.tw-sel td { background: var(--jp-layout-color2, #eee); }
 .tw-bar { position: relative; width: 80px; height: 10px; background: var(--jp-layout-color2, #f2f2f2); }
 .tw-bar > span { position: absolute; top: 0; height: 100%; }
@@ -59,6 +74,7 @@ const CSS = `
 .tw-editor input[type=range] { width: 140px; }
 .tw-field-note { font-size: 11px; color: var(--jp-warn-color0, #a35d00); white-space: normal; }
 .tw-kernel-note { font-size: 12px; margin: 4px 0; }
+.tw-editor input[type=number] { width: 9.5em; } /* "−0.0446078" or "−1.23457e-7" with the spinner */
 .tw-hidden { display: none !important; }
 `;
 

@@ -24,7 +24,7 @@ export function mountDataset({ model, el }) {
       cleanup: () => source.cleanup(),
     };
   };
-  const mounted = mountMatrix({ model: proxy, el, extras: [part], traits: TABLE_TRAITS, css: TABLE_CSS, globalNote: false });
+  const mounted = mountMatrix({ model: proxy, el, extras: [part], traits: TABLE_TRAITS, css: TABLE_CSS, globalNote: false, tabs: ["matrix"] });
   const onTable = () => source.refreshPage();
   const onExample = () => source.loadExample();
   // One event per call: not every host's model splits a space-separated list.
