@@ -20,7 +20,7 @@ $(PY):
 $(STAMP): pyproject.toml js/package.json js/package-lock.json | $(PY)
 	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q "$(TORCH_CPU)"
 	cd js && npm ci --no-audit --no-fund
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q -e ".[test,scale]"
 	# path_explain is the speed/accuracy anchor; its __init__ imports TensorFlow, so no deps
 	$(PY) -m pip install -q --no-deps "path-explain==0.0.7"
 	touch $@

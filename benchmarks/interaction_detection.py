@@ -1,31 +1,36 @@
 """Interaction detection on Tsang et al.'s F1–F10: ROC-AUC of 2-way and 3-way rankings.
 
-    .venv/bin/python benchmarks/interaction_detection.py            # default size, < 10 min on 2 CPU cores
-    .venv/bin/python benchmarks/interaction_detection.py --full     # the paper's size: 30k samples, 10k/10k/10k
-    .venv/bin/python benchmarks/interaction_detection.py --functions F1,F8 --activation relu
+    .venv/bin/python benchmarks/interaction_detection.py --protocol paper          # NID's protocol, all ten
+    .venv/bin/python benchmarks/interaction_detection.py --protocol paper --functions F4
+    .venv/bin/python benchmarks/interaction_detection.py                           # quick: 1k per split, plain MLP
+    .venv/bin/python benchmarks/interaction_detection.py --protocol full           # plain MLP at 10k per split
 
-Per function: sample the paper's domain, standardise X and y on the training split, train the
-paper's MLP 10→140→100→60→20→1 with MSE (Adam, L1 5e-5 on weights as in NID's code, early
-stopping on the validation split), then rank interactions with
-- CD-rep: cross derivatives at the six representative samples of the test split (mean |∂^k f|);
-- CD-global: mean |∂^k f| over the test split (the default of tw.global_interactions);
-- NID: Tsang et al.'s weight rule; 3-way by the paper's prefix search (sets that are no unit's
-  prefix score 0); NID-min: the full ω(S) = Σ_h z_h min_{i∈S}|W1[h,i]| on every triplet;
-- IH / EH: mean over test samples of |Γ_ij| (IH at the zero baseline = the training mean; EH
-  with training rows as baselines); a triplet scores the MIN of its three pair scores
-  (a 3-way interaction needs all its pairs);
-- true-f: mean |∂^k f| of the true function over the same points (the ceiling of derivative
-  methods: piecewise-linear terms have zero cross derivatives even here).
-Every method is scored on the SAME candidates, all 45 pairs and all 120 triplets, each labelled
-positive iff it is a subset of a true set. Zero-score candidates keep their true label (the
-reference code counted NID's zero-score padding as positives).
-Activation: Softplus (β=1) by default, so the explained model is the trained one; with
---activation relu the net is trained with ReLU and derivative methods explain
-tw.smooth_relu(model, beta=10) while NID reads the (identical) weights.
+Protocols (data from the paper's domains, X and y standardised on the training split):
+- paper: 30k samples split 10k/10k/10k; NID's "MLP-M" (tw.MainEffectMLP: the MLP 10-140-100-60-20-1
+  plus one 1-10-10-10-1 network per feature, ReLU) trained as in NID's reference code
+  (tw.train_main_effect_mlp: Adam lr 1e-2, batch 100, L1 5e-5 on the interaction MLP's weights,
+  ≤ 100 epochs, early stopping with patience 5 on the validation MSE);
+- default / full: the plain MLP 10-140-100-60-20-1 (Softplus) at 1k / 10k per split, Adam lr 1e-3,
+  L1 5e-5 on every weight, patience 15 / 20.
+Each function is ranked, on the SAME trained model, by
+- NID (tw.nid on the interaction MLP): pairs by ω(i, j); triplets by the paper's prefix search
+  (sets that are no unit's prefix score 0); NID-min: the full ω(S) on every triplet;
+- CD-rep: mean |∂^k f| at the six representative test samples (Lerman et al.'s aggregate);
+- CD-global: mean |∂^k f| over test points (the default of tw.global_interactions);
+- IH / EH: mean |Γ_ij| over test points (IH at the zero baseline = the training mean; EH with
+  training rows as baselines); a triplet scores the MIN of its three pair scores;
+- true-f: CD-global of the generating function itself (the ceiling of derivative methods:
+  piecewise-linear terms such as |x6+x7| have zero cross derivatives almost everywhere).
+With ReLU, derivative methods explain tw.smooth_relu(model, beta=10) (same weights); NID reads the
+weights, which smoothing does not change. Every method scores all 45 pairs and all 120 triplets,
+each labelled positive iff it is a subset of a true set; zero scores keep their true label (the
+reference code counted NID's zero-score padding as positives). AUCs average over --seeds.
+`--write-readme README.md` puts the mean tables between the README's `interaction-detection-<protocol>` markers.
 """
 from __future__ import annotations
 
 import argparse
+import datetime
 import shlex
 import sys
 import time
@@ -38,48 +43,26 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import taylor_widgets as tw  # noqa: E402
+from benchmarks.readme_table import write_section  # noqa: E402
 from taylor_widgets.core.higher_order import sets as _sets  # noqa: E402
 from taylor_widgets.datasets.synthetic import FUNCTIONS, candidate_labels, roc_auc  # noqa: E402
 
-METHODS = ["CD-rep", "CD-global", "NID", "NID-min", "IH", "EH", "true-f"]
-SIZES = {  # n per split, max epochs, patience, eval points for CD, IH/EH points, EH draws
-    "default": dict(split=1000, epochs=150, patience=15, n_cd=500, n_ih=200, eh_draws=32),
-    "full": dict(split=10000, epochs=300, patience=20, n_cd=10000, n_ih=1000, eh_draws=64),
+METHODS = ["NID", "NID-min", "CD-rep", "CD-global", "IH", "EH", "true-f"]
+PROTOCOLS = {  # n per split, model, activation, trainer settings, eval points (CD pairs / triplets,
+    # IH and EH), EH draws
+    "default": dict(split=1000, model="mlp", activation="softplus", lr=1e-3, epochs=150, patience=14,
+                    n_cd=500, n_cd3=500, n_ih=200, eh_draws=32),
+    "full": dict(split=10000, model="mlp", activation="softplus", lr=1e-3, epochs=300, patience=19,
+                 n_cd=10000, n_cd3=2000, n_ih=1000, eh_draws=64),
+    "paper": dict(split=10000, model="mlp-m", activation="relu", lr=1e-2, epochs=100, patience=5,
+                  n_cd=1000, n_cd3=300, n_ih=300, eh_draws=32),
 }
 
 
-def mlp(activation: str) -> nn.Module:
-    act = nn.Softplus if activation == "softplus" else nn.ReLU
-    dims = [10, 140, 100, 60, 20, 1]
-    layers = []
-    for a, b in zip(dims[:-1], dims[1:]):
-        layers += [nn.Linear(a, b), act()]
-    return nn.Sequential(*layers[:-1])
-
-
-def train(model, Xtr, ytr, Xva, yva, epochs, patience, seed, batch=100, lr=1e-3, l1=5e-5):
-    g = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    weights = [p for n, p in model.named_parameters() if n.endswith("weight")]
-    best, best_state, bad = float("inf"), None, 0
-    for _ in range(epochs):
-        perm = torch.randperm(len(Xtr), generator=g)
-        for s in range(0, len(Xtr), batch):
-            i = perm[s : s + batch]
-            opt.zero_grad()
-            loss = ((model(Xtr[i])[:, 0] - ytr[i]) ** 2).mean() + l1 * sum(w.abs().sum() for w in weights)
-            loss.backward()
-            opt.step()
-        with torch.no_grad():
-            val = ((model(Xva)[:, 0] - yva) ** 2).mean().item()
-        if val < best - 1e-6:
-            best, best_state, bad = val, {k: v.clone() for k, v in model.state_dict().items()}, 0
-        else:
-            bad += 1
-            if bad >= patience:
-                break
-    model.load_state_dict(best_state)
-    return model, best
+def build_model(kind: str, activation: str) -> nn.Module:
+    if kind == "mlp-m":
+        return tw.MainEffectMLP(10, activation=activation)
+    return tw.MainEffectMLP(10, activation=activation).interaction  # the same MLP without main effects
 
 
 class TrueF(nn.Module):
@@ -107,23 +90,23 @@ def pair_matrix_scores(M, pairs, triples):
     return p, t
 
 
-def run_function(name, cfg, args, pairs, triples):
+def run_function(name, cfg, seed, pairs, triples):
     f = FUNCTIONS[name]
     n = cfg["split"]
-    X, y = f.sample(3 * n, seed=args.seed + int(name[1:]))
+    X, y = f.sample(3 * n, seed=seed + int(name[1:]))
     X, y = X.float(), y.float()
     mu, sd = X[:n].mean(0), X[:n].std(0)
-    ym, ys = y[:n].mean(), y[:n].std()
-    Z, t = (X - mu) / sd, (y - ym) / ys
+    Z, t = (X - mu) / sd, (y - y[:n].mean()) / y[:n].std()
     Ztr, Zva, Zte = Z[:n], Z[n : 2 * n], Z[2 * n :]
-    torch.manual_seed(args.seed)
-    t0 = time.perf_counter()
-    model, val = train(mlp(args.activation), Ztr, t[:n], Zva, t[n : 2 * n], cfg["epochs"], cfg["patience"], args.seed)
-    model.eval()
+    torch.manual_seed(seed)
+    model, log = tw.train_main_effect_mlp(build_model(cfg["model"], cfg["activation"]), Ztr, t[:n], Zva,
+                                          t[n : 2 * n], lr=cfg["lr"], epochs=cfg["epochs"],
+                                          patience=cfg["patience"], seed=seed)
     with torch.no_grad():
-        test_mse = ((model(Zte)[:, 0] - t[2 * n :]) ** 2).mean().item()
-    times = {"train": time.perf_counter() - t0}
-    explained = model if args.activation == "softplus" else tw.smooth_relu(model, beta=10.0)
+        test_mse = float(((model(Zte)[:, 0] - t[2 * n :]) ** 2).mean())
+    times = {"train": log.seconds}
+    explained = tw.smooth_relu(model, beta=10.0) if cfg["activation"] == "relu" else model
+    mlp = model.interaction if isinstance(model, tw.MainEffectMLP) else model
     lab2, lab3 = candidate_labels(pairs, f.interactions), candidate_labels(triples, f.interactions)
     scores = {}
 
@@ -132,87 +115,111 @@ def run_function(name, cfg, args, pairs, triples):
         scores[key] = fn()
         times[key] = time.perf_counter() - s
 
-    def cd(model_, data, **kw):
-        g = tw.global_interactions(model_, data, order=3, exhaustive=True, **kw)
-        return lookup(g.sets[2], g.scores[2], pairs), lookup(g.sets[3], g.scores[3], triples)
-
-    Zcd = Zte[: cfg["n_cd"]]
-    timed("CD-rep", lambda: cd(explained, Zte, aggregate="representative", seed=args.seed))
-    timed("CD-global", lambda: cd(explained, Zcd))
+    def cd(model_, data, n_pairs=None, n_triples=None, **kw):
+        """Pairs over data[:n_pairs] (one Hessian a point), triplets over data[:n_triples] (120 third
+        derivatives a point, the expensive part)."""
+        g2 = tw.global_interactions(model_, data[:n_pairs], order=2, **kw)
+        g3 = tw.global_interactions(model_, data[:n_triples], order=3, exhaustive=True, **kw)
+        return lookup(g2.sets[2], g2.scores[2], pairs), lookup(g3.sets[3], g3.scores[3], triples)
 
     def nid_scores():
-        p = tw.nid(model, order=2)
-        t3 = tw.nid(model, order=3)
+        p, t3 = tw.nid(mlp, order=2), tw.nid(mlp, order=3)
         return lookup(p.sets[2], p.scores[2], pairs), lookup(t3.sets[3], t3.scores[3], triples)
 
     timed("NID", nid_scores)
-    timed("NID-min", lambda: (scores["NID"][0], lookup(*_nid_min(model, triples), triples)))
+    timed("NID-min", lambda: (scores["NID"][0], lookup(*_nid_min(mlp, triples), triples)))
     Zih = Zte[: cfg["n_ih"]]
+    timed("CD-rep", lambda: cd(explained, Zte, aggregate="representative", seed=seed))
+    timed("CD-global", lambda: cd(explained, Zte, cfg["n_cd"], cfg["n_cd3"]))
     # no_grad: torch.func ignores it, but it stops autograd recording through the parameters
     with torch.no_grad():
-        timed("IH", lambda: pair_matrix_scores(tw.integrated_hessians(explained, Zih).values.abs().mean(0).double(), pairs, triples))
+        timed("IH", lambda: pair_matrix_scores(
+            tw.integrated_hessians(explained, Zih).values.abs().mean(0).double(), pairs, triples))
         timed("EH", lambda: pair_matrix_scores(
-            tw.expected_hessians(explained, Zih, Ztr, samples=cfg["eh_draws"], seed=args.seed).values.abs().mean(0).double(),
+            tw.expected_hessians(explained, Zih, Ztr, samples=cfg["eh_draws"], seed=seed).values.abs().mean(0).double(),
             pairs, triples))
-    timed("true-f", lambda: cd(TrueF(f.fn, mu, sd), Zcd.double()))
-    aucs = {}
-    for m in METHODS:
-        p, t3 = scores[m]
-        aucs[m] = (_auc(p, lab2), _auc(t3, lab3))
-    return aucs, times, test_mse
+    timed("true-f", lambda: cd(TrueF(f.fn, mu, sd), Zte.double(), cfg["n_cd"], cfg["n_cd3"]))
+    aucs = {m: (roc_auc(scores[m][0], lab2), roc_auc(scores[m][1], lab3)) for m in METHODS}
+    return aucs, times, test_mse, log
 
 
-def _nid_min(model, triples):
-    r = tw.nid(model, order=3, sets=triples)
+def _nid_min(mlp, triples):
+    r = tw.nid(mlp, order=3, sets=triples)  # the full ω(S); returned best first
     return r.sets[3], r.scores[3]
 
 
-def _auc(s, lab):
-    return roc_auc(s, lab) if np.isfinite(s).all() else float("nan")
+def markdown_table(rows, order_index, title):
+    """Rows: (name, mse, {method: (auc2, auc3)}) → a markdown table of one order with a mean row."""
+    head = "| function | test MSE | " + " | ".join(METHODS) + " |"
+    lines = [f"**{title}**", "", head, "|---|---|" + "---|" * len(METHODS)]
+    for name, mse, aucs in rows:
+        lines.append(f"| {name} | {mse:.3f} | " + " | ".join(f"{aucs[m][order_index]:.3f}" for m in METHODS) + " |")
+    mean = {m: np.mean([a[m][order_index] for _, _, a in rows]) for m in METHODS}
+    lines.append("| **mean** | | " + " | ".join(f"**{mean[m]:.3f}**" for m in METHODS) + " |")
+    return "\n".join(lines)
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--full", action="store_true", help="the paper's size: 30k samples split 10k/10k/10k")
+    ap.add_argument("--protocol", choices=sorted(PROTOCOLS), default="default")
+    ap.add_argument("--full", action="store_true", help="the same as --protocol full (kept for old commands)")
     ap.add_argument("--functions", default=",".join(FUNCTIONS), help="comma-separated subset of F1..F10")
-    ap.add_argument("--activation", choices=["softplus", "relu"], default="softplus")
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--activation", choices=["softplus", "relu"], help="override the protocol's activation")
+    ap.add_argument("--model", choices=["mlp", "mlp-m"], help="override the protocol's model (mlp-m: main-effect nets)")
+    ap.add_argument("--seed", type=int, default=0, help="first seed")
+    ap.add_argument("--seeds", type=int, default=1, help="independent trainings per function (seed, seed+1, …)")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (more oversubscribes shared CPUs)")
     ap.add_argument("--epochs", type=int, help="override the maximum number of epochs")
     ap.add_argument("--patience", type=int, help="override the early-stopping patience (epochs)")
+    ap.add_argument("--write-readme", metavar="README", help="write the mean table between its markers")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
-    cfg = dict(SIZES["full" if args.full else "default"])
-    cfg.update({k: getattr(args, k) for k in ("epochs", "patience") if getattr(args, k) is not None})
+    protocol = "full" if args.full else args.protocol
+    cfg = dict(PROTOCOLS[protocol])
+    cfg.update({k: getattr(args, k) for k in ("epochs", "patience", "activation", "model") if getattr(args, k) is not None})
     names = [s.strip().upper() for s in args.functions.split(",") if s.strip()]
+    unknown = [s for s in names if s not in FUNCTIONS]
+    if unknown:
+        ap.error(f"--functions: unknown {unknown}; expected names among F1..F10")
     pairs, triples = _sets.all_subsets(10, 2), _sets.all_subsets(10, 3)
-    print("$ " + " ".join(shlex.quote(a) for a in [sys.executable.split("/")[-1], *sys.argv]))
-    print(f"size={'full' if args.full else 'default'}: {3 * cfg['split']} samples split "
-          f"{cfg['split']}/{cfg['split']}/{cfg['split']} (train/val/test); MLP 10-140-100-60-20-1 "
-          f"{args.activation}{' (derivatives on smooth_relu β=10)' if args.activation == 'relu' else ''}; "
-          f"Adam lr 1e-3, batch 100, L1 5e-5, ≤{cfg['epochs']} epochs, patience {cfg['patience']}; seed {args.seed}")
-    print(f"CD-global/true-f over {cfg['n_cd']} test points; IH/EH over {cfg['n_ih']} (EH {cfg['eh_draws']} draws); "
-          f"candidates: all 45 pairs, all 120 triplets; IH/EH triplet = min of its pair scores; "
-          f"torch {torch.__version__}, {args.threads} threads")
-    head = f"{'fn':4} {'mse':>6} " + " ".join(f"{m:>9}" for m in METHODS)
-    rows2, rows3, total_t = [], [], {}
+    command = " ".join(shlex.quote(a) for a in [".venv/bin/python", *sys.argv])
+    model_txt = ("MLP-M (10-140-100-60-20-1 + ten 1-10-10-10-1 main-effect nets)" if cfg["model"] == "mlp-m"
+                 else "MLP 10-140-100-60-20-1")
+    smooth = " (derivatives on smooth_relu β=10)" if cfg["activation"] == "relu" else ""
+    l1_on = "the interaction MLP's weights" if cfg["model"] == "mlp-m" else "every weight"
+    header = [f"$ {command}",
+              f"protocol={protocol}: {3 * cfg['split']} samples split {cfg['split']}/{cfg['split']}/{cfg['split']}; "
+              f"{model_txt}, {cfg['activation']}{smooth}; Adam lr {cfg['lr']:g}, batch 100, L1 5e-5 on {l1_on}, "
+              f"≤{cfg['epochs']} epochs, stop after >{cfg['patience']} epochs without improvement; "
+              f"seeds {args.seed}..{args.seed + args.seeds - 1}",
+              f"CD-global/true-f over {cfg['n_cd']} test points (triplets: the first {cfg['n_cd3']}); IH/EH over {cfg['n_ih']} (EH {cfg['eh_draws']} draws); "
+              f"candidates: all 45 pairs, all 120 triplets; IH/EH triplet = min of its pair scores; "
+              f"torch {torch.__version__}, {args.threads} threads; {datetime.date.today().isoformat()}"]
+    print("\n".join(header), flush=True)
+    rows, total_t = [], {}
     t_all = time.perf_counter()
     for name in names:
-        aucs, times, mse = run_function(name, cfg, args, pairs, triples)
-        rows2.append((name, mse, [aucs[m][0] for m in METHODS]))
-        rows3.append((name, mse, [aucs[m][1] for m in METHODS]))
-        for k, v in times.items():
-            total_t[k] = total_t.get(k, 0.0) + v
-        print(f"  {name} done: test MSE {mse:.3f} (standardised y), "
-              + ", ".join(f"{k} {v:.1f}s" for k, v in times.items()), file=sys.stderr, flush=True)
-    for title, rows in (("2-way ROC-AUC", rows2), ("3-way ROC-AUC", rows3)):
-        print(f"\n{title}\n{head}")
-        for name, mse, vals in rows:
-            print(f"{name:4} {mse:6.3f} " + " ".join(f"{v:9.3f}" for v in vals))
-        mean = np.nanmean(np.array([r[2] for r in rows]), 0)
-        print(f"{'mean':4} {'':6} " + " ".join(f"{v:9.3f}" for v in mean))
-    print("\ntime (s, all functions): " + ", ".join(f"{k} {v:.1f}" for k, v in total_t.items())
-          + f"; total {time.perf_counter() - t_all:.0f}")
+        per_seed = []
+        for seed in range(args.seed, args.seed + args.seeds):
+            aucs, times, mse, log = run_function(name, cfg, seed, pairs, triples)
+            per_seed.append((aucs, mse))
+            for k, v in times.items():
+                total_t[k] = total_t.get(k, 0.0) + v
+            print(f"  {name} seed {seed}: test MSE {mse:.3f} (standardised y), {log.epochs_run} epochs (best "
+                  f"{log.best_epoch + 1}), " + ", ".join(f"{k} {v:.1f}s" for k, v in times.items()),
+                  file=sys.stderr, flush=True)
+        mean_aucs = {m: tuple(float(np.mean([a[m][o] for a, _ in per_seed])) for o in (0, 1)) for m in METHODS}
+        rows.append((name, float(np.mean([mse for _, mse in per_seed])), mean_aucs))
+    tables = [markdown_table(rows, 0, "2-way (pairwise) ROC-AUC"), markdown_table(rows, 1, "3-way ROC-AUC")]
+    print("\n" + "\n\n".join(tables))
+    footer = ("time (s, all functions): " + ", ".join(f"{k} {v:.1f}" for k, v in total_t.items())
+              + f"; total {time.perf_counter() - t_all:.0f}")
+    print("\n" + footer)
+    if args.write_readme:
+        body = "\n".join([f"Measured by `{command}` on {datetime.date.today().isoformat()} "
+                          f"({footer.split('; ')[-1]} s wall on {args.threads} thread(s)).", "", "\n\n".join(tables)])
+        write_section(args.write_readme, f"interaction-detection-{protocol}", body)
+        print(f"wrote the tables into {args.write_readme}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""Widget speed in headless Chromium: draw and redraw of a 1000×1000 matrix, and the round trip
-from a baseline edit to a redrawn heatmap for a d=32 MLP (Python recompute + browser).
+"""Widget speed in headless Chromium: draw and redraw of a 1000×1000 matrix, first draw of the
+dataset views (200 samples × 20 pairs), and the round trip from a baseline edit to a redrawn
+heatmap for a d=32 MLP (Python recompute + browser).
 
     .venv/bin/python benchmarks/widget_render.py [--d 1000] [--repeats 5] [--skip-roundtrip]
 
@@ -9,7 +10,7 @@ Timings are taken inside the page with performance.now():
   click sets `selected`, the change handler repaints before that frame);
 - round trip: JupyterLab with a live kernel; from the baseline field's change event to the
   first frame whose heatmap pixels differ. A number-field change is a committed edit and is sent
-  at once; only slider drags are debounced (baseline_editor.js DEBOUNCE_MS).
+  at once; only slider drags are debounced (js/src/views/explorer/baseline_editor.js DEBOUNCE_MS).
 Chromium: $CHROMIUM or /usr/bin/chromium. Not a test: it prints figures.
 """
 from __future__ import annotations
@@ -27,7 +28,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import taylor_widgets as tw  # noqa: E402
-from tests.browser._hosts import CHROMIUM, CHROMIUM_ARGS, jupyter_server, run_first_cell  # noqa: E402
+from taylor_widgets.testing.hosts import CHROMIUM, CHROMIUM_ARGS, jupyter_server, run_first_cell  # noqa: E402
 
 HASH_JS = """() => { const c = document.querySelector('[data-testid=tw-heatmap]');
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let h = 0;
@@ -64,6 +65,29 @@ def bench_matrix(browser, d, repeats):
             page.close()
     print(f"{d}×{d} matrix, first draw (render()):        {summary(firsts)}")
     print(f"{d}×{d} matrix, click → next frame (redraw): {summary(clicks)}")
+
+
+def bench_dataset_views(browser, repeats, B=200, d=20, pairs=20):
+    """First draw of the standalone dataset views over B samples: the summary's `pairs` rows
+    (B × pairs dots, beeswarm-packed) and the network of d features (layout + top-30 edges)."""
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(B, d, d)).astype(np.float32)
+    m, x = (a + a.transpose(0, 2, 1)) / 2, rng.normal(size=(B, d)).astype(np.float32)
+    for cls, canvas in ((tw.InteractionSummary, "tw-summary-canvas"), (tw.InteractionNetwork, "tw-network-canvas")):
+        w = cls(m, x=x, top_pairs=pairs)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = tw.export_html(w, Path(tmp) / "v.html")
+            firsts = []
+            for r in range(repeats):
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+                page.goto(path.as_uri())
+                page.wait_for_function("() => window.__tw_timing")
+                # render() draws synchronously: the canvas must already be painted when it returns
+                assert page.evaluate(f"() => document.querySelector('[data-testid={canvas}]').width > 0")
+                firsts.append(page.evaluate("() => window.__tw_timing.render_ms"))
+                page.close()
+        print(f"{cls.__name__}, {B} samples × {pairs} pairs (d={d}), first draw (render()): {summary(firsts)}")
 
 
 CELL = """import torch, taylor_widgets as tw
@@ -129,6 +153,7 @@ def main():
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             bench_matrix(browser, args.d, args.repeats)
+            bench_dataset_views(browser, args.repeats)
             bench_python_recompute(args.repeats)
             if not args.skip_roundtrip:
                 bench_roundtrip(browser, args.repeats)

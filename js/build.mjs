@@ -1,4 +1,5 @@
-// Bundle one ES module per widget into ../taylor_widgets/static (anywidget's _esm).
+// Bundle one ES module per widget into ../taylor_widgets/static (anywidget's _esm), and the
+// offline runtime of exported pages.
 import { build } from "esbuild";
 import { readdirSync } from "node:fs";
 
@@ -10,6 +11,16 @@ await build({
   format: "esm",
   minify: true,
   target: ["es2020"],
+  outdir: "../taylor_widgets/static",
+  logLevel: "warning",
+});
+// The offline runtime that exported pages inline (taylor_widgets/sharing/page.py): not a widget.
+await build({
+  entryPoints: { offline_runtime: "src/offline/runtime.js" },
+  bundle: true,
+  format: "esm",
+  minify: true,
+  target: ["es2022"], // top-level await: the runtime draws the widgets in order
   outdir: "../taylor_widgets/static",
   logLevel: "warning",
 });

@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { stack, stackAll, extent, barGrid, hitBar, valueY, segmentRects, stepSelection } from "../src/lib/stacking.js";
+import { rowScales } from "../src/lib/scales.js";
+import { stack, stackAll, barGrid, hitBar, valueY, segmentRects, stepSelection } from "../src/lib/stacking.js";
 import { popcount, members, subsetOrder, received, principleMarks, rasterAllocation, hitMatrix, matrixVmax, segmentRows, matrixRows, setLabel } from "../src/lib/allocation.js";
 
 describe("stacking", () => {
@@ -18,8 +19,9 @@ describe("stacking", () => {
       for (let k = 0; k < 8; k++) sum += flat[(m * 3 + i) * 8 + k];
       expect(st[m][i].net).toBeCloseTo(sum, 6);
     }
-    expect(extent(st)).toBe(Math.max(...st.flat().map((s) => Math.max(s.pos, -s.neg))));
-    expect(extent([[stack(new Float32Array(8))]])).toBe(1);
+    const reach = st.map((row) => row.map((s) => Math.max(s.pos, -s.neg)));
+    expect(rowScales(reach, "shared")[0]).toBe(Math.max(...reach.flat()));
+    expect(rowScales([[0]], "shared")).toEqual([1]);
   });
   it("hit-tests rows, columns and the segment under the pointer", () => {
     const stacks = [[stack([1, 0, 0, 0, 0, -1, 0, 0]), stack([0, 0, 1, 0, 0, 0, 0, 0])]];

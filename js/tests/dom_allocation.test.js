@@ -99,8 +99,8 @@ describe("AllocationView view", () => {
     expect(model.get("method")).toBe("");
     expect(model.get("feature")).toBe(-1);
     URL.createObjectURL = () => "blob:x"; URL.revokeObjectURL = () => {};
-    const { allocationCSV } = await import("../src/views/allocation_export.js");
-    const { createAllocationState } = await import("../src/views/allocation_state.js");
+    const { allocationCSV } = await import("../src/views/allocation/export.js");
+    const { createAllocationState } = await import("../src/views/allocation/state.js");
     model.set("method", "fair");
     const csv = allocationCSV(createAllocationState(model).derive());
     expect(csv).toContain("fair,y,3.5");

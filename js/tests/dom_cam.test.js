@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, it, expect, beforeEach } from "vitest";
 import widget from "../src/widgets/cam_viewer.js";
-import { camState } from "../src/views/cam_view.js";
+import { camState } from "../src/views/cam/state.js";
 import { encode } from "../src/lib/codec.js";
 import { mockModel, flush, byTestId, mountWidget } from "./helpers.js";
 

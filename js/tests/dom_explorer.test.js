@@ -1,17 +1,11 @@
 // @vitest-environment jsdom
-import { describe, it, expect, beforeEach, afterEach, vi } from "vitest";
+import { describe, it, expect, vi } from "vitest";
 import widget from "../src/widgets/explorer.js";
 import { decode, encode } from "../src/lib/codec.js";
-import { sliderRange, DEBOUNCE_MS, REQUEST_TIMEOUT_MS } from "../src/views/baseline_editor.js";
-import { traits, flush, byTestId, mountWidget } from "./helpers.js";
+import { sliderRange, DEBOUNCE_MS, REQUEST_TIMEOUT_MS } from "../src/views/explorer/baseline_editor.js";
+import { traits, flush, byTestId, mountWidget, explorerDomSetup, commands, statusText as status } from "./helpers.js";
 
-beforeEach(() => {
-  document.body.replaceChildren();
-  HTMLCanvasElement.prototype.getContext = () => null;
-  globalThis.ResizeObserver = class { observe() {} disconnect() {} };
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-});
-afterEach(() => vi.useRealTimers());
+explorerDomSetup();
 
 function mount(extra = {}) {
   const d = 4;
@@ -21,8 +15,6 @@ function mount(extra = {}) {
     status: { state: "idle", message: "", progress: 0 }, ...extra,
   }));
 }
-const commands = (model) => model.sent.map((s) => s.msg).filter((m) => m.kind === "anywidget-command");
-const status = (el) => byTestId(el, "tw-status").textContent;
 
 describe("Explorer baseline editor", () => {
   it("has a number field and a slider over data_range per feature", () => {
@@ -47,12 +39,17 @@ describe("Explorer baseline editor", () => {
     expect(byTestId(el, "tw-baseline-input-2").value).toBe("1.5"); // the number field follows the drag
     expect(model.get("baseline_kind")).toBe("custom");
     expect(commands(model)).toEqual([]);
+    const saves = model.saves; // a drag repaints locally: nothing reaches the kernel yet
     await vi.advanceTimersByTimeAsync(DEBOUNCE_MS - 1);
     expect(commands(model)).toEqual([]);
+    expect(model.saves).toBe(saves);
     await vi.advanceTimersByTimeAsync(1);
     const cmds = commands(model);
     expect(cmds.length).toBe(1);
-    expect(cmds[0]).toMatchObject({ name: "recompute", msg: { baseline: [0, 0, 1.5, 0], kind: "custom", sample: 0 } });
+    // the traits are committed first; the request carries nothing but its name
+    expect(model.saves).toBe(saves + 1);
+    expect(cmds[0]).toMatchObject({ name: "apply_baseline", msg: {} });
+    expect(Array.from(decode(model.get("baseline")).data)).toEqual([0, 0, 1.5, 0]);
     expect(status(el)).toContain("Recomputing");
     model.reply({ id: cmds[0].id, kind: "anywidget-command-response", response: { ok: true } });
     await flush();
@@ -64,13 +61,17 @@ describe("Explorer baseline editor", () => {
     const num = byTestId(el, "tw-baseline-input-1");
     num.value = "0.5"; num.dispatchEvent(new Event("change", { bubbles: true }));
     expect(commands(model).length).toBe(1);
-    expect(commands(model)[0]).toMatchObject({ name: "recompute", msg: { baseline: [0, 0.5, 0, 0] } });
+    expect(commands(model)[0]).toMatchObject({ name: "apply_baseline", msg: {} });
+    expect(Array.from(decode(model.get("baseline")).data)).toEqual([0, 0.5, 0, 0]);
+    const saves = model.saves;
     const slider = byTestId(el, "tw-baseline-slider-3");
     slider.value = "1"; slider.dispatchEvent(new Event("input", { bubbles: true }));
     expect(commands(model).length).toBe(1); // dragging: waits
     slider.dispatchEvent(new Event("change", { bubbles: true })); // released
     expect(commands(model).length).toBe(2);
-    expect(commands(model)[1]).toMatchObject({ msg: { baseline: [0, 0.5, 0, 1] } });
+    expect(commands(model)[1]).toMatchObject({ name: "apply_baseline", msg: {} });
+    expect(Array.from(decode(model.get("baseline")).data)).toEqual([0, 0.5, 0, 1]);
+    expect(model.saves).toBe(saves + 1); // committed with its request
     await vi.advanceTimersByTimeAsync(DEBOUNCE_MS * 2);
     expect(commands(model).length).toBe(2); // the drag's timer was cancelled, nothing sent twice
   });
@@ -103,22 +104,44 @@ describe("Explorer baseline editor", () => {
     expect(model.get("baseline_kind")).toBe("custom");
   });
 
-  it("kind select sends set_kind with the baseline row; the status trait shows progress", async () => {
+  it("kind select commits the kind and requests; the status trait shows progress", async () => {
     const { el, model } = mount({ baseline_sample: 3 });
     const kind = byTestId(el, "tw-baseline-kind");
     kind.value = "mean"; kind.dispatchEvent(new Event("change"));
     expect(model.get("baseline_kind")).toBe("mean");
+    expect(model.saves).toBe(1);
     const [cmd] = commands(model);
-    expect(cmd).toMatchObject({ name: "set_kind", msg: { kind: "mean", sample: 3 } });
+    expect(cmd).toMatchObject({ name: "apply_baseline", msg: {} });
+    expect(model.get("baseline_sample")).toBe(3);
     model.set("status", { state: "computing", message: "integrating", progress: 0.5 });
     expect(status(el)).toBe("integrating");
     expect(byTestId(el, "tw-status").querySelector("progress").value).toBe(0.5);
-    model.reply({ id: cmd.id, kind: "anywidget-command-response", response: { ok: true, baseline: [1, 2, 3, 4] } });
+    model.set("baseline", encode([1, 2, 3, 4])); // Python resolves the mean and sets the trait
+    model.reply({ id: cmd.id, kind: "anywidget-command-response", response: { ok: true } });
     await flush();
     expect(Array.from(decode(model.get("baseline")).data)).toEqual([1, 2, 3, 4]);
+    expect(byTestId(el, "tw-baseline-input-2").value).toBe("3");
     model.set("status", { state: "idle", message: "", progress: 1 });
     await flush();
     expect(status(el)).toBe("");
+  });
+
+  it("a refused edit comes back from Python: the field shows it once the user leaves it", async () => {
+    const { el, model } = mount();
+    const num = byTestId(el, "tw-baseline-input-1");
+    num.focus();
+    num.value = "7"; num.dispatchEvent(new Event("change", { bubbles: true }));
+    const [cmd] = commands(model);
+    model.set("baseline", encode([0, 0, 0, 0])); // Python puts its explained baseline back …
+    model.set("baseline_kind", "zeros");
+    model.reply({ id: cmd.id, kind: "anywidget-command-response", response: { ok: false, error: "model exploded" } });
+    await flush();
+    expect(num.value).toBe("7"); // … while the user is still in the field, it is left alone
+    num.blur();
+    await flush();
+    expect(num.value).toBe("0");
+    expect(byTestId(el, "tw-baseline-kind").value).toBe("zeros");
+    expect(status(el)).toContain("model exploded");
   });
 
   it("cleanup cancels a pending recompute", async () => {

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, it, expect, beforeEach, vi } from "vitest";
 import widget from "../src/widgets/interaction_matrix.js";
-import { mountApp } from "../src/views/app.js";
+import { mountMatrix } from "../src/views/matrix/mount.js";
 import { encode } from "../src/lib/codec.js";
 import { mockModel, traits, flush, byTestId, allByTestId, mountWidget } from "./helpers.js";
 
@@ -161,7 +161,7 @@ describe("InteractionMatrix view", () => {
   it("cleanup disconnects the ResizeObserver and stops repainting", async () => {
     const model = mockModel(traits());
     const el = document.createElement("div");
-    const { cleanup } = mountApp({ model, el });
+    const { cleanup } = mountMatrix({ model, el });
     expect(observers.length).toBe(1);
     cleanup();
     expect(observers[0].disconnect).toHaveBeenCalled();

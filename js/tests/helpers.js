@@ -1,5 +1,6 @@
 // Test doubles shared by the DOM tests: a Backbone-like model (set fires change:x
 // synchronously, like the real widget model) and array-trait builders.
+import { beforeEach, afterEach, vi } from "vitest";
 import { encode } from "../src/lib/codec.js";
 
 export function mockModel(traits) {
@@ -58,3 +59,19 @@ export function mountWidget(widget, t) {
   const cleanup = widget.render({ model, el });
   return { model, el, cleanup };
 }
+
+/** For the Explorer's DOM tests: an empty page, no canvas drawing, a no-op ResizeObserver, and
+ *  fake timers (the editor's debounce and no-answer timeouts), before each test of the file. */
+export function explorerDomSetup() {
+  beforeEach(() => {
+    document.body.replaceChildren();
+    HTMLCanvasElement.prototype.getContext = () => null;
+    globalThis.ResizeObserver = class { observe() {} disconnect() {} };
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  });
+  afterEach(() => vi.useRealTimers());
+}
+/** The widget commands (anywidget-command messages) a mock model sent, oldest first. */
+export const commands = (model) => model.sent.map((s) => s.msg).filter((m) => m.kind === "anywidget-command");
+/** The text of a view's status line. */
+export const statusText = (el) => byTestId(el, "tw-status").textContent;

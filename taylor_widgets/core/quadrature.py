@@ -1,7 +1,7 @@
 """Quadrature rules for path methods: each returns `Rule(points, w_grad, w_hess)` on (0, 1).
 
 IG needs ∫₀¹ g(α) dα. Integrated Hessians need two double integrals over α, β ∈ (0, 1) whose
-integrand depends on γ = αβ only (METHODS.md §1). With γ's density −ln γ they become
+integrand depends on γ = αβ only (docs/methods.md §1.2). With γ's density −ln γ they become
 
     ∫∫ g(αβ) dα dβ    = ∫₀¹ (−ln γ)   g(γ) dγ     (weights `w_grad`)
     ∫∫ αβ g(αβ) dα dβ = ∫₀¹ (−γ ln γ) g(γ) dγ     (weights `w_hess`)

@@ -11,11 +11,15 @@ gives the user their own types back and a short description:
   (pandas is imported only here, when asked for);
 - `summary()`: a small dict: method, the shapes of the tensors, the top interactions and the
   completeness error where they are defined;
-- a deterministic `__repr__` (shapes and a few rounded numbers, never addresses).
+- a deterministic `__repr__` (shapes and a few rounded numbers, never addresses);
+- `_repr_html_`: a small HTML summary for notebooks (the method, the values' shape, the top
+  interactions as a table, the completeness error). Plain escaped HTML, deterministic (stored
+  notebooks are compared as text); `%load_ext taylor_widgets` shows results as widgets instead.
 """
 from __future__ import annotations
 
 import dataclasses
+import html
 
 import torch
 
@@ -80,6 +84,25 @@ class Result:
         fields = dataclasses.fields(self) if dataclasses.is_dataclass(self) else ()
         return {f.name: tuple(getattr(self, f.name).shape) for f in fields
                 if isinstance(getattr(self, f.name), torch.Tensor)}
+
+    def _repr_html_(self, n: int = 5) -> str:
+        """A small HTML summary: the type and method, the main values' shape, up to n top
+        interactions, the completeness error. Every name is escaped (feature names are untrusted text)."""
+        s = self.summary(n)
+        esc = html.escape
+        head = (f'<div class="tw-result"><strong>{esc(type(self).__name__)}</strong> · '
+                f"method <code>{esc(str(s['method']))}</code> · values {tuple(self._main().shape)}")
+        parts = [head]
+        if "completeness_error" in s:
+            parts.append(f"<br>max |completeness error| = {s['completeness_error']:.3g}")
+        top = s.get("top_interactions")
+        if top:
+            rows = "".join(f"<tr><td>{esc(' × '.join(str(m) for m in members))}</td>"
+                           f"<td style=\"text-align:right\">{value:.4g}</td></tr>" for members, value in top)
+            parts.append(f'<table><thead><tr><th>top interactions</th><th>value</th></tr></thead>'
+                         f"<tbody>{rows}</tbody></table>")
+        parts.append("</div>")
+        return "".join(parts)
 
     def __repr__(self) -> str:
         parts = [f"method={self.method!r}"]

@@ -1,10 +1,10 @@
-"""Small smooth image models for the Taylor-CAM tasks, trainable on a laptop CPU in minutes.
+"""The Yield-or-Go CNN for Taylor-CAM, trainable on a laptop CPU in seconds (the Sort-of-CLEVR
+model is in relation_net.py).
 
-Softplus activations everywhere, so second (and third) derivatives exist without smoothing.
-The Yield-or-Go CNN pools its last feature map by a mean before an MLP head: the two objects can
-only meet in the head, which is exactly the cross-cell interaction Taylor-CAM should find
-(Lerman et al., ICCV 2021, https://arxiv.org/abs/2103.11803). The Sort-of-CLEVR model is a small
-Relation Network (Santoro et al., NeurIPS 2017, https://arxiv.org/abs/1706.01427).
+Softplus activations, so second (and third) derivatives exist without smoothing. The CNN pools
+its last feature map by a mean before an MLP head: the two objects can only meet in the head,
+which is exactly the cross-cell interaction Taylor-CAM should find (Lerman et al., ICCV 2021,
+https://arxiv.org/abs/2103.11803).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import time
 import torch
 from torch import nn
 
-from .images import QUESTION_SIZE, sort_of_clevr, yield_or_go
+from .images import yield_or_go
 
 
 class YieldOrGoCNN(nn.Module):
@@ -31,46 +31,6 @@ class YieldOrGoCNN(nn.Module):
 
     def forward(self, x):
         return self.head(self.act(self.features(x)).mean((2, 3)))
-
-
-class RelationNet(nn.Module):
-    """(B, 3, 75, 75) images and (B, 11) questions → (B, 10) answer logits.
-
-    g scores every ordered pair of the 5×5 `features` cells (tagged with coordinates) with the
-    question; f reads the summed pair codes. Pass the question with `set_question` (or call
-    `forward(x, q)`) so the model is a function of the image alone, as CAM methods expect.
-    """
-
-    def __init__(self, width: int = 24, g_hidden: int = 64, beta: float = 5.0):
-        super().__init__()
-        convs = []
-        for c_in in (3, width, width):
-            convs += [nn.Conv2d(c_in, width, 3, stride=2, padding=1), nn.Softplus(beta)]
-        convs += [nn.Conv2d(width, width, 3, stride=2, padding=1)]
-        self.features = nn.Sequential(*convs)
-        self.act = nn.Softplus(beta)
-        d = 2 * (width + 2) + QUESTION_SIZE
-        self.g = nn.Sequential(nn.Linear(d, g_hidden), nn.Softplus(beta), nn.Linear(g_hidden, g_hidden), nn.Softplus(beta))
-        self.f = nn.Sequential(nn.Linear(g_hidden, g_hidden), nn.Softplus(beta), nn.Linear(g_hidden, 10))
-        self.question: torch.Tensor | None = None
-
-    def set_question(self, q: torch.Tensor | None) -> "RelationNet":
-        self.question = q
-        return self
-
-    def forward(self, x, q=None):
-        q = self.question if q is None else q
-        if q is None:
-            raise ValueError("q: RelationNet needs a question (B, 11); pass it or call set_question")
-        a = self.act(self.features(x))  # (B, K, h, w)
-        B, K, h, w = a.shape
-        yy, xx = torch.meshgrid(torch.linspace(-1, 1, h, dtype=a.dtype), torch.linspace(-1, 1, w, dtype=a.dtype), indexing="ij")
-        coords = torch.stack([xx, yy]).to(a.device).expand(B, 2, h, w)
-        o = torch.cat([a, coords], 1).flatten(2).transpose(1, 2)  # (B, N, K+2)
-        N = o.shape[1]
-        pair = torch.cat([o[:, :, None].expand(B, N, N, K + 2), o[:, None].expand(B, N, N, K + 2),
-                          q[:, None, None].expand(B, N, N, q.shape[-1]).to(a.dtype)], -1)
-        return self.f(self.g(pair).mean((1, 2)))
 
 
 def train_yield_or_go(seed: int = 0, n_train: int = 3000, n_test: int = 1000, epochs: int = 20, size: int = 64,
@@ -91,32 +51,6 @@ def train_yield_or_go(seed: int = 0, n_train: int = 3000, n_test: int = 1000, ep
         acc = _accuracy(model, [torch.from_numpy(te.images)], torch.from_numpy(te.labels))
     return model.eval(), acc, {"train_seconds": time.perf_counter() - t0, "n_train": n_train, "n_test": n_test,
                                "epochs": epochs, "seed": seed}
-
-
-def train_relation_net(seed: int = 0, n_images: int = 2000, questions_per_image: int = 10, epochs: int = 6,
-                       threads: int | None = 2, verbose: bool = False):
-    """Train RelationNet on Sort-of-CLEVR; returns (model, test accuracies, info).
-
-    Accuracies are reported separately for relational and non-relational questions. Not yet a
-    useful model: with these defaults (seed=0) it reaches only 0.43 relational / 0.51
-    non-relational test accuracy (loss plateaus at 0.83, i.e. answer priors) and took 20 minutes on
-    2 shared cores, so the Sort-of-CLEVR hit benchmark is not meaningful with it yet.
-    """
-    with _threads(threads):
-        torch.manual_seed(seed)
-        tr = sort_of_clevr(n_images, questions_per_image, seed=seed)
-        te = sort_of_clevr(max(200, n_images // 5), questions_per_image, seed=seed + 10_000)
-        model = RelationNet()
-        t0 = time.perf_counter()
-        imgs = torch.from_numpy(tr.images)[torch.from_numpy(tr.image_index)]
-        _fit(model, [imgs, torch.from_numpy(tr.questions)], torch.from_numpy(tr.answers), epochs, 2e-3, seed, verbose)
-        timgs = torch.from_numpy(te.images)[torch.from_numpy(te.image_index)]
-        pred = _predict(model, [timgs, torch.from_numpy(te.questions)])
-        right = pred == torch.from_numpy(te.answers)
-        rel = torch.from_numpy(te.relational)
-        acc = {"relational": float(right[rel].float().mean()), "non_relational": float(right[~rel].float().mean())}
-    return model.eval(), acc, {"train_seconds": time.perf_counter() - t0, "n_images": n_images, "epochs": epochs,
-                               "seed": seed}
 
 
 def _fit(model, inputs, y, epochs, lr, seed, verbose, batch=64):

@@ -1,4 +1,5 @@
-"""AnyWidget classes: core results become synced traits (binary float32 buffers + small JSON)."""
+"""AnyWidget classes over one base (base.py): core results become validated, synced traits
+(binary float32 buffers + small JSON). Payload builders live in payloads/, trait types in traits.py."""
 
 __all__: list[str] = []
 
@@ -18,3 +19,8 @@ __all__ += ["CAMViewer"]
 from .allocation_view import AllocationView
 
 __all__ += ["AllocationView"]
+
+# --- dataset views of a batch (issue 12) ---
+from .dataset_views import InteractionNetwork, InteractionSummary
+
+__all__ += ["InteractionSummary", "InteractionNetwork"]

@@ -1,73 +1,37 @@
 """export_html: one self-contained HTML file that draws a widget with no kernel and no network.
 
 ipywidgets' embed_minimal_html loads the widget manager from a CDN, so instead the page inlines
-the widget's bundled ES module and its saved state, and calls the module's `render({model, el})`
-with a small in-page model (get/set/on/off/save_changes/send). Clicks, drill-down, ordering and
-PNG/CSV export work from the saved traits; `send` throws at once, so a recompute request fails
-fast and the view says a live kernel is needed.
+the widget's bundled ES module and its saved state, and the offline runtime calls the module's
+`render({model, el})` with a small in-page model (taylor_widgets/sharing/page.py; the runtime is
+js/src/offline/). Clicks, drill-down, ordering and PNG/CSV export work from the saved traits;
+recompute controls are disabled from the start with the reason, since no kernel can answer.
+Without JavaScript the page shows the widget's picture (its `snapshot_png()`), when it has one.
 """
 from __future__ import annotations
 
 import base64
-import html
-import json
 from pathlib import Path
 
 from ipywidgets.widgets.widget import _remove_buffers
 
-_SKIP = {"_esm", "_css", "layout", "tabbable", "tooltip", "_dom_classes"}
-
-# The in-page model: the subset of the anywidget model API that render() uses.
-_SHIM = r"""
-const b64 = (s) => { const bin = atob(s); const u = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i); return u.buffer; };
-const read = (id) => JSON.parse(document.getElementById(id).textContent);
-const spec = read("tw-state");
-const state = spec.state;
-spec.buffers.forEach(({ path, data }) => {
-  let o = state; for (const k of path.slice(0, -1)) o = o[k];
-  o[path[path.length - 1]] = new DataView(b64(data));
-});
-const listeners = new Map();
-const emit = (ev, ...a) => (listeners.get(ev) || []).slice().forEach((cb) => cb(...a));
-const model = {
-  get: (k) => state[k],
-  set: (k, v) => { const old = state[k]; state[k] = v; if (old !== v) { emit(`change:${k}`, v); emit("change", v); } },
-  on: (ev, cb) => { for (const e of ev.split(" ")) { if (!listeners.has(e)) listeners.set(e, []); listeners.get(e).push(cb); } },
-  off: (ev, cb) => { for (const e of (ev ? ev.split(" ") : [...listeners.keys()])) {
-    listeners.set(e, cb ? (listeners.get(e) || []).filter((f) => f !== cb) : []); } },
-  save_changes: () => {},
-  send: () => { throw new Error("live kernel needed: this is a static HTML export"); },
-  widget_manager: { get_model: () => Promise.reject(new Error("live kernel needed")) },
-};
-window.__tw_model = model;
-const url = URL.createObjectURL(new Blob([read("tw-esm")], { type: "text/javascript" }));
-const mod = await import(url);
-let widget = mod.default ?? mod;
-if (typeof widget === "function") widget = await widget();
-const el = document.getElementById("tw-widget");
-const t0 = performance.now();
-await widget.initialize?.({ model });
-await widget.render({ model, el });
-window.__tw_timing = { render_ms: performance.now() - t0 };  // read by benchmarks/widget_render.py
-document.body.dataset.twReady = "1";
-"""
+from ..sharing import page as pg
+from .checks import check_str
 
 
-def _json_script(element_id: str, value) -> str:
-    """A JSON payload in a script tag; <, > and & are escaped so no text can close the tag."""
-    text = json.dumps(value).replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-    return f'<script type="application/json" id="{element_id}">{text}</script>'
+def widget_spec(widget) -> dict:
+    """The runtime's model spec of a live widget: its bundle name, synced state and binary buffers."""
+    state, paths, buffers = _remove_buffers(widget.get_state())
+    return pg.model_spec(getattr(type(widget), "_bundle", None) or "widget", state, pg.buffer_entries(paths, buffers))
 
 
-def _state_of(widget) -> dict:
-    """The widget's synced state, with binary buffers base64-encoded and their paths kept."""
-    state = {k: v for k, v in widget.get_state().items() if k not in _SKIP}
-    state, paths, buffers = _remove_buffers(state)
-    return {
-        "state": state,
-        "buffers": [{"path": p, "data": base64.b64encode(bytes(b)).decode("ascii")} for p, b in zip(paths, buffers)],
-    }
+def widget_fallback(widget) -> str:
+    """The markup a reader without JavaScript sees: the widget's picture, else its text line."""
+    snap = getattr(widget, "snapshot_png", None)
+    png = snap() if callable(snap) else None
+    if png:
+        return pg.png_img(base64.b64encode(png).decode("ascii"), repr(widget))
+    import html
+    return f'<div class="tw-fallback-text">{html.escape(repr(widget))} (needs JavaScript)</div>'
 
 
 def export_html(widget, path, *, title: str | None = None) -> Path:
@@ -83,21 +47,15 @@ def export_html(widget, path, *, title: str | None = None) -> Path:
         raise FileNotFoundError(
             f"widget: its JS bundle was not found ({esm[:120]}); build it with `cd js && npm run build`"
         )
+    if title is not None:
+        check_str(title, "title")
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path: expected a str or pathlib.Path, got {type(path).__name__}")
     path = Path(path)
     page_title = title if title is not None else (getattr(widget, "title", "") or type(widget).__name__)
+    spec = widget_spec(widget)
     css = str(getattr(widget, "_css", "") or "")
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' blob:; style-src 'unsafe-inline'; img-src data: blob:">
-<title>{html.escape(page_title)}</title>
-<style>body {{ font-family: system-ui, sans-serif; margin: 16px; }}</style>
-{f"<style>{css}</style>" if css else ""}
-</head><body>
-<div id="tw-widget"></div>
-{_json_script("tw-state", _state_of(widget))}
-{_json_script("tw-esm", esm)}
-<script type="module">{_SHIM}</script>
-</body></html>
-"""
-    path.write_text(page, encoding="utf-8")
+    text = pg.page(page_title, pg.mount(widget.model_id, widget_fallback(widget)),
+                   models={widget.model_id: spec}, bundles={spec["bundle"]: esm}, css=css)
+    path.write_text(text, encoding="utf-8")
     return path

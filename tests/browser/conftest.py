@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.browser._hosts import CHROMIUM, CHROMIUM_ARGS, free_port
+from taylor_widgets.testing.hosts import CHROMIUM, CHROMIUM_ARGS, free_port
 
 torch.set_num_threads(1)
 
@@ -69,3 +69,22 @@ def solara_test(solara_server, solara_app, page_session):
 def jupyter_bin():
     exe = Path(os.sys.executable).parent / "jupyter"
     return str(exe) if exe.exists() else shutil.which("jupyter")
+
+
+@pytest.fixture
+def offline_page(context_session):
+    """A fresh page for a file:// page: every other request is aborted and recorded in `blocked`,
+    every uncaught page error in `errors`. Yields (page, blocked, errors)."""
+    page = context_session.new_page()
+    blocked, errors = [], []
+
+    def block(route):
+        if route.request.url.startswith("file:"):
+            return route.continue_()
+        blocked.append(route.request.url)
+        return route.abort()
+
+    page.route("**/*", block)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page, blocked, errors
+    page.close()

@@ -60,7 +60,7 @@ def test_mode_switch_and_gallery_change_pixels(solara_test, page_session):
     page = page_session
     shown = wait_drawn(page)
     page.locator('[data-testid="tw-cam-alpha"]').press("ArrowRight")  # keyboard reachable slider
-    until(page, lambda: abs(w.alpha - 0.55) < 1e-9, what="alpha 0.55 to sync")
+    until(page, lambda: abs(w.alpha - 0.5) < 1e-9, what="alpha 0.5 (the default 0.45 and one 0.05 step) to sync")
     first = wait_changed(page, shown["hash"])
     page.locator('[data-testid="tw-cam-mode"]').select_option("gradcam")
     until(page, lambda: w.mode == "gradcam", what="mode to sync")

@@ -71,3 +71,34 @@ def test_baseline_kind_select_calls_set_kind(solara_test, page_session, explorer
         arg=float(w.baseline[0]),
     )
     assert "error" not in (page.locator('[data-testid="tw-status"]').get_attribute("data-state") or "")
+
+
+def test_a_failing_recompute_keeps_the_previous_baseline_and_says_why(solara_test, page_session):
+    torch.manual_seed(0)
+    base, broken = smooth_mlp(4, hidden=8, seed=1), {"on": False}
+
+    def model(z):
+        if broken["on"]:
+            raise RuntimeError("model exploded")
+        return base(z)
+
+    data = torch.randn(30, 4, dtype=torch.float64)
+    w = tw.Explorer(model, data[:1] + 0.5, data=data, sweep_features=1, sweep_points=3)
+    display(w)
+    page = page_session
+    wait_painted(page)
+    baseline, matrix = w.baseline.copy(), w.matrix.copy()
+    broken["on"] = True
+    field = page.locator('[data-testid="tw-baseline-input-0"]')
+    field.fill("1.25")
+    field.press("Enter")
+    field.blur()
+    page.wait_for_function("() => document.querySelector('[data-testid=tw-status]').dataset.state === 'error'"
+                           " && document.querySelector('[data-testid=tw-status]').innerText.includes('model exploded')")
+    until(page, lambda: w.status["state"] == "error", what="the error in the status trait")
+    np.testing.assert_array_equal(w.baseline, baseline)  # nothing changed in Python …
+    np.testing.assert_array_equal(w.matrix, matrix)
+    assert w.baseline_kind == "zeros"
+    page.wait_for_function(  # … and the view shows Python's baseline again
+        "(v) => Math.abs(Number(document.querySelector('[data-testid=tw-baseline-input-0]').value) - v) < 1e-6",
+        arg=float(baseline[0]))

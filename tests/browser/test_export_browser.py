@@ -8,27 +8,8 @@ from tests.browser._canvas import wait_painted, wait_redrawn
 from tests.conftest import smooth_mlp
 
 
-@pytest.fixture
-def offline_page(context_session):
-    """A fresh page whose every non-file request is aborted (and recorded)."""
-    page = context_session.new_page()
-    blocked = []
-
-    def block(route):
-        if route.request.url.startswith("file:"):
-            return route.continue_()
-        blocked.append(route.request.url)
-        return route.abort()
-
-    page.route("**/*", block)
-    yield page, blocked
-    page.close()
-
-
 def test_exported_matrix_draws_offline_and_drills_down(offline_page, tmp_path):
-    page, blocked = offline_page
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page, blocked, errors = offline_page
     w = tw.InteractionMatrix(np.arange(16.0).reshape(4, 4) - 7, ["a", "b", "<b>c</b>", "d"], title="offline")
     path = tw.export_html(w, tmp_path / "matrix.html")
     text = path.read_text()
@@ -43,8 +24,8 @@ def test_exported_matrix_draws_offline_and_drills_down(offline_page, tmp_path):
     assert blocked == [] and errors == []
 
 
-def test_exported_explorer_says_a_live_kernel_is_needed(offline_page, tmp_path):
-    page, blocked = offline_page
+def test_exported_explorer_disables_recompute_from_the_start_and_says_why(offline_page, tmp_path):
+    page, blocked, _ = offline_page
     torch.set_num_threads(1)
     model = smooth_mlp(4, hidden=8)
     data = torch.randn(30, 4, dtype=torch.float64)
@@ -52,16 +33,14 @@ def test_exported_explorer_says_a_live_kernel_is_needed(offline_page, tmp_path):
     path = tw.export_html(w, tmp_path / "explorer.html")
     page.goto(path.as_uri())
     wait_painted(page)
-    field = page.locator('[data-testid="tw-baseline-input-1"]')
-    field.fill("0.75")
-    field.press("Enter")
-    field.blur()
-    status = page.locator('[data-testid="tw-status"]')
-    # invoke fails at once (send throws), well before its 60 s timeout
-    page.wait_for_function(
-        "() => /live kernel needed/.test(document.querySelector('[data-testid=tw-status]').innerText)", timeout=5_000)
-    assert status.get_attribute("data-state") == "error"
-    assert page.evaluate("() => window.__tw_model.get('selected')") == -1
+    note = page.locator('[data-testid="tw-kernel-note"]')
+    assert note.is_visible() and "needs a live kernel" in note.inner_text()
+    assert "\n" not in note.inner_text().strip()  # one line
+    for hook in ("tw-baseline-input-1", "tw-baseline-slider-1", "tw-baseline-kind"):
+        assert page.locator(f'[data-testid="{hook}"]').is_disabled(), hook
+    assert page.evaluate("() => window.__tw_model.get('baseline_kind')") == "zeros"  # never flipped to custom
+    page.locator('[data-testid="tw-label-1"]').click()  # the rest answers clicks
+    page.wait_for_function("() => window.__tw_model.get('selected') === 1")
     assert blocked == []
 
 

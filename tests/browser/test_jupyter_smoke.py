@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser._canvas import wait_painted
-from tests.browser._hosts import jupyter_server, run_first_cell
+from taylor_widgets.testing.hosts import jupyter_server, run_first_cell
 
 CELL = """import numpy as np, taylor_widgets as tw
 m = np.arange(16.0).reshape(4, 4); m = m + m.T - 15

@@ -70,6 +70,21 @@ def test_verdicts_on_the_polynomial(poly_audit):
     assert m.p3_leak.item() < 1e-12 and m.p3_amount.item() > 0.1  # only members, but more than once
 
 
+def test_the_papers_reading_judges_p2_p3_by_leaks_only(poly_audit):
+    """Under leak-only P2/P3 the over-counting methods pass P2/P3 (they give effects only to
+    members) and fail P1 alone; ours also counts amounts, so they fail P2/P3 too."""
+    v = poly_audit.verdicts(reading="paper")
+    ok = {m: tuple(v[m][p][0] for p in ("P1", "P2", "P3")) for m in v}
+    assert ok["gradient_x_input"] == (False, True, True)
+    assert ok["occlusion_1"] == (False, True, True)
+    assert ok["integrated_gradients"] == ok["shapley_value"] == (True, True, True)
+    gxi = poly_audit.methods["gradient_x_input"]
+    assert gxi.measure("P3", "paper").item() == gxi.p3_leak.item() < gxi.measure("P3").item()
+    assert verdict_table({"poly": poly_audit}, reading="paper") != verdict_table({"poly": poly_audit})
+    with pytest.raises(ValueError, match="^reading"):
+        poly_audit.verdicts(reading="theirs")
+
+
 def test_a_method_can_pass_on_some_inputs_only():
     x = torch.tensor([[1.5, -2.0, 0.5, 3.0], [1.5, 0.0, 0.5, 3.0]], dtype=torch.float64)  # x1 = 0: no interactions
     r = attribution_audit(Poly(), x, None, methods=["occlusion_1"], tol=1e-9)

@@ -7,7 +7,11 @@ import torch
 from taylor_widgets.datasets.images import (
     CLEVR_ANSWERS, CLEVR_COLORS, QUESTION_SIZE, _RGB, sort_of_clevr, yield_or_go,
 )
-from taylor_widgets.datasets.image_models import RelationNet, YieldOrGoCNN, train_yield_or_go
+from taylor_widgets.datasets.image_models import YieldOrGoCNN, train_yield_or_go
+from taylor_widgets.datasets.relation_net import (
+    RelationNet, cell_targets, evaluate_relation_net, load_relation_net, round_to_half, save_relation_net,
+    train_relation_net,
+)
 
 
 @pytest.fixture(scope="module")
@@ -108,13 +112,18 @@ def test_bad_arguments_raise(call):
 
 
 def test_models_map_images_to_logits():
-    x = torch.from_numpy(sort_of_clevr(2, 1, seed=0).images)
+    x = torch.from_numpy(sort_of_clevr(2, 1, seed=0, size=40, half=4).images)
     rn = RelationNet()
+    seen = []
+    hook = rn.features.register_forward_hook(lambda m, i, o: seen.append(o.shape))
     assert rn(x, torch.zeros(2, QUESTION_SIZE)).shape == (2, 10)
+    hook.remove()
+    assert seen == [(2, 24, 5, 5)]  # the layer Taylor-CAM explains: 5×5 cells at 40 px
     assert rn.set_question(torch.zeros(2, QUESTION_SIZE))(x).shape == (2, 10)
-    assert rn.features(x).shape == (2, 24, 5, 5)
     with pytest.raises(ValueError, match="question"):
         RelationNet()(x)
+    with pytest.raises(ValueError, match="^q"):
+        rn(x, torch.zeros(3, QUESTION_SIZE))
     cnn = YieldOrGoCNN()
     assert cnn(torch.zeros(3, 3, 64, 64)).shape == (3, 2) and cnn.features(torch.zeros(1, 3, 64, 64)).shape == (1, 24, 8, 8)
 
@@ -126,3 +135,65 @@ def test_training_is_seeded_and_runs():
     for p, q in zip(m1.parameters(), m2.parameters()):
         assert torch.equal(p, q)
     assert not m1.training
+
+
+def test_cell_targets_mark_each_objects_centre_cell():
+    d = sort_of_clevr(3, 2, seed=1, size=40, half=4)
+    colour, shape, offset = cell_targets(d, 5)
+    assert colour.shape == shape.shape == (3, 25) and offset.shape == (3, 25, 2)
+    assert (offset[colour == 6] == 0).all() and (abs(offset) <= 0.25).all()  # within half a cell (0.5 apart)
+    assert ((colour == 6) == (shape == -100)).all() and ((colour != 6).sum(1) == 6).all()
+    for b in range(3):
+        for k in range(6):
+            cx, cy = d.centers[b, k]
+            cell = (cy * 5 // 40) * 5 + cx * 5 // 40
+            assert colour[b, cell] == k and shape[b, cell] == d.shapes[b, k]
+            # cell centre + offset is the object's centre in the model's coordinates (pixel 4 → −1, 36 → +1)
+            centre = -1 + 2 * (np.array([cx, cy]) - 4) / 32
+            np.testing.assert_allclose(np.array([-1 + (cell % 5) / 2, -1 + (cell // 5) / 2]) + offset[b, cell], centre,
+                                       atol=1e-6)
+
+
+def test_relation_net_round_trips_through_float16_storage(tmp_path):
+    torch.manual_seed(0)
+    m = round_to_half(RelationNet().eval())
+    save_relation_net(m, {"convs": 3}, {"note": "x"}, tmp_path / "w.pt")
+    m2, info = load_relation_net(tmp_path / "w.pt")
+    assert info == {"note": "x"} and not m2.training
+    for (k, v), (k2, v2) in zip(m.state_dict().items(), m2.state_dict().items()):
+        assert k == k2 and torch.equal(v, v2)
+
+
+def test_relation_net_answers_a_group_of_questions_like_one_at_a_time():
+    """forward(x, (B, Q, 11)) shares the CNN across an image's questions; the answers are the same."""
+    torch.manual_seed(0)
+    d = sort_of_clevr(2, 3, seed=0, size=40, half=4)
+    x, q = torch.from_numpy(d.images), torch.from_numpy(d.questions).reshape(2, 3, -1)
+    rn = RelationNet().eval()
+    grouped = rn(x, q)
+    assert grouped.shape == (2, 3, 10)
+    for k in range(3):
+        torch.testing.assert_close(grouped[:, k], rn(x, q[:, k]))
+
+
+def test_relation_net_training_is_seeded_and_reports_per_subtype():
+    kw = dict(seed=0, n_images=16, questions_per_image=4, epochs=1, batch_images=8, threads=1, n_test=4)
+    m1, acc1, info = train_relation_net(**kw)
+    m2, acc2, _ = train_relation_net(**kw)
+    assert acc1 == acc2 and set(acc1) == {"relational", "non_relational"}
+    assert set(info["per_subtype"]) == {"shape", "left", "top", "closest_shape", "furthest_shape", "count_same_shape"}
+    assert info["grid"] == 5 and info["size"] == 40
+    for p, q in zip(m1.parameters(), m2.parameters()):
+        assert torch.equal(p, q)
+    assert not m1.training
+    acc, per = evaluate_relation_net(m1, sort_of_clevr(4, 6, seed=9, size=40, half=4))
+    assert 0.0 <= acc["relational"] <= 1.0 and len(per) == 6
+
+
+def test_the_shipped_relation_net_answers_fresh_questions():
+    """The float16 weights in the package (written by taylor_cam_hits.py --retrain --save) reload to
+    the accuracy recorded with them, on questions from a seed they were not trained or tested on."""
+    model, info = load_relation_net()
+    assert info["accuracy"]["relational"] >= 0.90 and info["accuracy"]["non_relational"] >= 0.95
+    acc, _ = evaluate_relation_net(model, sort_of_clevr(60, 10, seed=123, size=info["size"], half=info["half"]))
+    assert acc["non_relational"] >= 0.95 and acc["relational"] >= 0.85  # 600 questions: a few points of noise

@@ -1,4 +1,4 @@
-"""Integrated / Expected Hessians against their axioms and closed forms (METHODS.md §1)."""
+"""Integrated / Expected Hessians against their axioms and closed forms (docs/methods.md §1.1)."""
 import pytest
 import torch
 from torch import nn

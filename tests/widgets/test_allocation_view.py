@@ -4,8 +4,8 @@ import pytest
 import torch
 
 import taylor_widgets as tw
-from taylor_widgets.widgets._allocation import KINDS, segments
-from taylor_widgets.widgets._serialize import array_from_json, array_to_json
+from taylor_widgets.widgets.payloads.allocation import KINDS, segments
+from taylor_widgets.widgets.serialize import array_from_json, array_to_json
 from tests.core.test_audit import Poly
 
 XP = torch.tensor([[1.5, -2.0, 0.5, 3.0], [0.5, 1.0, -1.0, 2.0]], dtype=torch.float64)

@@ -5,7 +5,7 @@ import torch
 import traitlets
 
 import taylor_widgets as tw
-from taylor_widgets.widgets._serialize import array_from_json, array_to_json
+from taylor_widgets.widgets.serialize import array_from_json, array_to_json
 
 
 @pytest.fixture(scope="module")

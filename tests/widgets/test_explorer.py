@@ -1,4 +1,5 @@
-"""Explorer: computed traits, the recompute / set_kind commands, failures that keep user state."""
+"""Explorer: computed traits, the one door (baseline traits + the "apply_baseline" request), failures
+that keep user state."""
 import numpy as np
 import pytest
 import torch
@@ -6,6 +7,37 @@ import torch
 import taylor_widgets as tw
 
 f32 = lambda t: np.asarray(t.detach().numpy() if isinstance(t, torch.Tensor) else t, dtype=np.float32)  # noqa: E731
+
+
+def wire(values):
+    """A float32 array as the view sends it."""
+    return {"dtype": "float32", "shape": [len(values)], "view": memoryview(np.float32(values).tobytes())}
+
+
+def request(w, rid="r1"):
+    """The view's "apply_baseline" request through the comm, as anywidget's invoke sends it; its reply."""
+    sent = []
+    w.send = lambda content, buffers=None: sent.append((content, buffers))
+    w._handle_custom_msg({"id": rid, "kind": "anywidget-command", "name": "apply_baseline", "msg": {}}, [])
+    (content, buffers), = sent
+    assert content["id"] == rid and content["kind"] == "anywidget-command-response" and buffers == []
+    return content["response"]
+
+
+def commit(w, state):
+    """What the view does on an edit: commit the traits (refused ones raise), then request."""
+    try:
+        w.set_state(state)
+    except ValueError:
+        pass  # the view learns of a refusal from the request's answer and from `status`
+    return request(w)
+
+
+def counting(w):
+    """A list that gets one entry per Γ computation of widget w."""
+    calls, compute = [], w._compute
+    w._compute = lambda *a: calls.append(1) or compute(*a)
+    return calls
 
 
 @pytest.fixture
@@ -50,12 +82,13 @@ def test_sweep_rows_equal_direct_integrated_hessians_rows(ex, tab):
         np.testing.assert_allclose(ex.sweep[f], f32(rows), rtol=1e-5, atol=1e-7)
 
 
-def test_recompute_command_updates_the_matrix(ex, tab):
+def test_an_edit_in_the_view_updates_the_matrix(ex, tab):
     model, x, _, _ = tab
     ex.selected, ex.color_scale = 2, {"vmax": 0.5, "scheme": "PiYG"}
     b = [0.5, -1.0, 0.25, 2.0, 0.0]
-    reply, buffers = ex.recompute({"baseline": b, "kind": "custom", "sample": 0}, [])
-    assert reply == {"ok": True} and buffers == []
+    calls = counting(ex)
+    reply = commit(ex, {"baseline": wire(b), "baseline_kind": "custom"})
+    assert reply == {"ok": True} and calls == [1]  # one door: the commit and its request compute once
     direct = tw.integrated_hessians(model, x, baseline=torch.tensor(b, dtype=torch.float64))
     np.testing.assert_array_equal(ex.matrix, f32(direct.values))
     np.testing.assert_array_equal(ex.baselines, f32(direct.baseline))
@@ -64,30 +97,37 @@ def test_recompute_command_updates_the_matrix(ex, tab):
     assert ex.status == {"state": "idle", "message": "", "progress": 1.0}
 
 
-def test_command_protocol_through_the_comm(ex):
+def test_command_protocol_through_the_comm(ex, tab):
+    _, _, data, _ = tab
+    ex.set_state({"baseline_kind": "mean"})  # the request carries nothing: the traits say what to explain
+    assert request(ex) == {"ok": True}
+    np.testing.assert_array_equal(ex.baseline, f32(data.mean(0)))
     sent = []
-    ex.send = lambda content, buffers=None: sent.append((content, buffers))
-    ex._handle_custom_msg({"id": "r1", "kind": "anywidget-command", "name": "set_kind",
-                           "msg": {"kind": "mean", "sample": 0}}, [])
-    (content, buffers), = sent
-    assert content["id"] == "r1" and content["kind"] == "anywidget-command-response"
-    assert content["response"]["ok"] is True and len(content["response"]["baseline"]) == 5
+    ex.send = lambda content, buffers=None: sent.append(content)
+    ex._handle_custom_msg({"id": "r2", "kind": "anywidget-command", "name": "set_kind", "msg": {}}, [])
+    assert sent[0]["id"] == "r2" and sent[0]["response"] == {"ok": False, "error": "unknown command 'set_kind'"}
 
 
 @pytest.mark.parametrize("bad", [
-    {"baseline": [float("nan")] * 5, "kind": "custom", "sample": 0},
-    {"baseline": [1.0, 2.0], "kind": "custom", "sample": 0},
-    {"baseline": [0.0] * 5, "kind": "weird", "sample": 0},
+    {"baseline": wire([float("nan")] * 5), "baseline_kind": "custom"},
+    {"baseline": wire([1.0, 2.0]), "baseline_kind": "custom"},
+    {"baseline": wire([0.0] * 5), "baseline_kind": "weird"},
+    {"baseline_kind": "sample", "baseline_sample": 40},
 ])
 def test_failed_recompute_keeps_everything_the_user_set(ex, bad):
     ex.set_state({"selected": 3, "selected_pair": [3, 1], "color_scale": {"vmax": 1.5, "scheme": "PuOr"},
-                  "order": "attribution", "top_n": 2, "baseline": {"dtype": "float32", "shape": [5],
-                  "view": memoryview(np.float32([1, 1, 1, 1, 1]).tobytes())}, "baseline_kind": "custom"})
+                  "order": "attribution", "top_n": 2, "baseline": wire([1, 1, 1, 1, 1]), "baseline_kind": "custom"})
     before = user_state(ex)
-    reply, _ = ex.recompute(bad, [])
+    sent = []
+    ex.send_state = lambda key=None: sent.append(key)
+    with pytest.raises(ValueError, match="baseline"):
+        ex.set_state(bad)
+    assert any(set(bad) <= set(keys or ()) for keys in sent)  # the view is sent Python's values back
+    reply = request(ex)
     assert reply["ok"] is False and reply["error"]
     same(user_state(ex), before)
     assert ex.status["state"] == "error" and ex.status["message"] == reply["error"]
+    assert ex.get_state()["baseline"]["view"].tobytes() == np.float32([1] * 5).tobytes()  # so export_html writes it
 
 
 def test_a_model_that_raises_keeps_state_and_reports(tab):
@@ -103,10 +143,16 @@ def test_a_model_that_raises_keeps_state_and_reports(tab):
     w.selected, w.color_scale = 1, {"vmax": 2.0, "scheme": "RdBu"}
     before = user_state(w)
     broken["on"] = True
-    reply, _ = w.set_kind({"kind": "median", "sample": 0}, [])
+    reply = commit(w, {"baseline_kind": "median"})
     assert reply["ok"] is False and "model exploded" in reply["error"]
     same(user_state(w), before)
     assert w.status["state"] == "error" and "exploded" in w.status["message"]
+    # the same from Python: the assignment warns, and the previous baseline stays with its matrix
+    with pytest.warns(RuntimeWarning, match="model exploded"):
+        w.baseline = np.full(5, 0.5, np.float32)
+    same(user_state(w), before)
+    np.testing.assert_array_equal(w.baselines, np.broadcast_to(w.baseline, w.baselines.shape))
+    assert w.recompute(kind="median")["ok"] is False and w.baseline_kind == "zeros"
     broken["on"] = False
     assert w.recompute()["ok"] and w.status["state"] == "idle"
 
@@ -117,9 +163,8 @@ def test_set_kind(ex, tab, kind):
     ex.baseline_sample = 7
     expected = {"zeros": torch.zeros(5, dtype=torch.float64), "mean": data.mean(0), "median": data.quantile(0.5, 0),
                 "sample": data[7], "custom": torch.zeros(5, dtype=torch.float64)}[kind]
-    reply, _ = ex.set_kind({"kind": kind, "sample": 7}, [])
+    reply = commit(ex, {"baseline_kind": kind, "baseline_sample": 7})
     assert reply["ok"], reply
-    np.testing.assert_array_equal(np.float32(reply["baseline"]), f32(expected))
     np.testing.assert_array_equal(ex.baseline, f32(expected))
     assert ex.baseline_kind == kind
     b32 = torch.from_numpy(f32(expected)).double()
@@ -129,9 +174,11 @@ def test_set_kind(ex, tab, kind):
 def test_set_kind_without_data_is_an_error_reply(tab):
     model, x, _, _ = tab
     w = tw.Explorer(model, x, sweep_features=1, sweep_points=2)
-    reply = w.set_kind("mean")
+    reply = w.recompute(kind="mean")
     assert not reply["ok"] and "needs data" in reply["error"] and w.status["state"] == "error"
-    assert w.data_range.shape == (0,)
+    assert w.data_range.shape == (0,) and w.baseline_kind == "zeros"
+    reply = commit(w, {"baseline_kind": "median"})
+    assert not reply["ok"] and "needs data" in reply["error"] and w.baseline_kind == "zeros"
 
 
 def test_setting_baseline_from_python_recomputes(ex, tab):
@@ -145,18 +192,27 @@ def test_setting_baseline_from_python_recomputes(ex, tab):
     assert progress == sorted(progress) and len(progress) >= 3 and states[-1] == ("idle", 1.0)
 
 
-def test_bad_baseline_from_python_warns_and_keeps_the_matrix(ex):
-    m = ex.matrix.copy()
-    with pytest.warns(RuntimeWarning, match="NaN"):
-        ex.baseline = np.full(5, np.nan)
-    assert np.isnan(ex.baseline).all() and np.array_equal(ex.matrix, m) and ex.status["state"] == "error"
+@pytest.mark.parametrize("bad, match", [
+    (np.full(5, np.nan), "baseline: contains 5 NaN"),
+    (np.zeros(3), r"baseline: expected shape \(d,\) = \(5,\)"),
+    ("zeros", "baseline: expected"),
+])
+def test_bad_baseline_from_python_is_refused_and_keeps_the_matrix(ex, bad, match):
+    m, b = ex.matrix.copy(), ex.baseline.copy()
+    with pytest.raises((ValueError, TypeError), match=match):
+        ex.baseline = bad
+    assert np.array_equal(ex.baseline, b) and np.array_equal(ex.matrix, m)
 
 
-def test_a_baseline_edited_in_the_view_waits_for_its_recompute_request(ex):
-    m = ex.matrix.copy()
-    ex.set_state({"baseline": {"dtype": "float32", "shape": [5], "view": memoryview(np.float32([2] * 5).tobytes())}})
+def test_a_baseline_edited_in_the_view_is_explained_once(ex, tab):
+    model, x, _, _ = tab
+    calls = counting(ex)
+    ex.set_state({"baseline": wire([2] * 5)})  # the commit alone: the traits are the source of truth
     np.testing.assert_array_equal(ex.baseline, np.float32([2] * 5))
-    np.testing.assert_array_equal(ex.matrix, m)
+    assert ex.baseline_kind == "custom" and calls == [1]
+    direct = tw.integrated_hessians(model, x, baseline=torch.full((5,), 2.0, dtype=torch.float64))
+    np.testing.assert_array_equal(ex.matrix, f32(direct.values))
+    assert request(ex) == {"ok": True} and calls == [1]  # its request finds the matrix up to date
 
 
 def test_expected_hessians_shifts_the_background(tab):
@@ -166,7 +222,7 @@ def test_expected_hessians_shifts_the_background(tab):
     np.testing.assert_allclose(w.baseline, f32(data.mean(0)), rtol=1e-6)
     direct = tw.expected_hessians(model, x, data, samples=64, seed=1)
     np.testing.assert_allclose(w.matrix, f32(direct.values), rtol=1e-4, atol=1e-6)
-    assert w.set_kind("zeros")["ok"]
+    assert w.recompute(kind="zeros")["ok"]
     shifted = tw.expected_hessians(model, x, data - data.mean(0), samples=64, seed=1)
     np.testing.assert_allclose(w.matrix, f32(shifted.values), rtol=1e-4, atol=1e-6)
 

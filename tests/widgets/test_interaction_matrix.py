@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import taylor_widgets as tw
-from taylor_widgets.widgets._serialize import array_to_json
+from taylor_widgets.widgets.serialize import array_to_json
 from tests.conftest import smooth_mlp
 
 torch.set_num_threads(1)

@@ -4,7 +4,8 @@ import pytest
 import torch
 import traitlets
 
-from taylor_widgets.widgets._serialize import Float32Array, array_from_json, array_to_json, as_float32
+from taylor_widgets.widgets.serialize import array_from_json, array_to_json, as_float32
+from taylor_widgets.widgets.traits import Float32Array
 
 
 def roundtrip(value):

@@ -11,6 +11,8 @@ export const SCHEMES = {
 export const SCHEME_NAMES = Object.keys(SCHEMES);
 export const LUT_SIZE = 257; // odd, so that index 128 is exactly 0
 const NAN_RGBA = [160, 160, 160, 255];
+/** Diagonal cells in the "hide" diagonal mode: a light grey no value maps to (0 is #f7f7f7). */
+export const HIDDEN_RGBA = [224, 224, 224, 255];
 
 const hex = (h) => [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16));
 const lutCache = new Map();
@@ -123,9 +125,10 @@ export function pixelFeatures(idx, size) {
  * one pixel per cell when size = n, so a 1000×1000 view is one typed-array pass; a smaller
  * size (the canvas's backing size at d = 1000) samples the cell under each pixel's centre and
  * saves the full-size pass and the downscale. Pixels are written as one 32-bit word each
- * through a view of the same bytes (byte order is then irrelevant).
+ * through a view of the same bytes (byte order is then irrelevant). hideDiagonal paints the
+ * pixels of diagonal cells HIDDEN_RGBA instead of their value.
  */
-export function rasterize(out, m, d, idx, vmax, scheme = "RdBu", size = idx.length) {
+export function rasterize(out, m, d, idx, vmax, scheme = "RdBu", size = idx.length, hideDiagonal = false) {
   const t32 = new Uint32Array(lut(scheme).buffer);
   const out32 = new Uint32Array(out.buffer, out.byteOffset, size * size);
   const nan32 = new Uint32Array(Uint8ClampedArray.from(NAN_RGBA).buffer)[0];
@@ -141,6 +144,15 @@ export function rasterize(out, m, d, idx, vmax, scheme = "RdBu", size = idx.leng
       if (v !== v) { out32[p] = nan32; continue; }
       const x = mid + v * s;
       out32[p] = t32[x <= 0 ? 0 : x >= top ? top : x | 0];
+    }
+  }
+  if (hideDiagonal) {
+    // A feature's pixels are contiguous, so its diagonal block is the run around (r, r).
+    const hidden32 = new Uint32Array(Uint8ClampedArray.from(HIDDEN_RGBA).buffer)[0];
+    for (let r = 0; r < size; r++) {
+      const f = cols[r], row = r * size;
+      for (let c = r; c >= 0 && cols[c] === f; c--) out32[row + c] = hidden32;
+      for (let c = r + 1; c < size && cols[c] === f; c++) out32[row + c] = hidden32;
     }
   }
   return out;

@@ -1,5 +1,5 @@
-// Kernel requests over the widget comm, speaking anywidget 0.11's command protocol so a
-// Python method decorated with @anywidget.experimental.command answers it:
+// Kernel requests over the widget comm, speaking anywidget 0.11's command protocol, which
+// TaylorWidget (taylor_widgets/widgets/base.py) answers for every request it gets:
 //   JS → Python  model.send({id, kind: "anywidget-command", name, msg}, undefined, buffers)
 //   Python → JS  msg:custom {id, kind: "anywidget-command-response", response} (+ buffers)
 // We carry our own copy instead of importing @anywidget's helper (that would be a CDN

@@ -40,13 +40,6 @@ export function stackAll(flat, M, n) {
   return out;
 }
 
-/** The shared value scale: the largest extent up or down of any bar (never 0). */
-export function extent(stacks) {
-  let v = 0;
-  for (const row of stacks) for (const s of row) v = Math.max(v, s.pos, -s.neg);
-  return v > 0 ? v : 1;
-}
-
 /** Grid geometry of the bar canvas: M rows × n columns, each row a small bar chart around its zero line. */
 export function barGrid({ M, n, width, rowH = 56 }) {
   const colW = Math.max(14, Math.min(64, Math.floor(width / Math.max(1, n))));
@@ -78,11 +71,13 @@ export function segmentRects(L, r, c, st, vmax) {
   });
 }
 
-/** Pointer (canvas CSS px) → {row, col, seg} (seg: the segment under the pointer, or null); null outside. */
-export function hitBar(L, x, y, stacks, vmax) {
+/** Pointer (canvas CSS px) → {row, col, seg} (seg: the segment under the pointer, or null); null outside.
+ * vmax: one scale for every row, or the scale of each row (an array). */
+export function hitBar(L, x, y, stacks, scales) {
   if (!(x >= 0 && y >= 0 && x < L.plotW && y < L.height)) return null;
   const row = Math.floor(y / L.rowH), col = Math.floor(x / L.colW);
   if (row >= L.M || col >= L.n) return null;
+  const vmax = Array.isArray(scales) ? scales[row] : scales;
   let seg = null;
   const st = stacks && stacks[row] && stacks[row][col];
   if (st) {

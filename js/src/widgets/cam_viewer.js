@@ -1,9 +1,8 @@
 // anywidget entry for CAMViewer (bundled to taylor_widgets/static/cam_viewer.js).
-import { mountCam } from "../views/cam_view.js";
+import { mountCam } from "../views/cam/mount.js";
 
 export default {
   render({ model, el }) {
-    const { cleanup } = mountCam({ model, el });
-    return cleanup;
+    return mountCam({ model, el }).cleanup;
   },
 };

@@ -1,10 +1,9 @@
 // anywidget entry for Explorer: the matrix view plus the baseline editor.
-import { mountApp } from "../views/app.js";
-import { createBaselineEditor } from "../views/baseline_editor.js";
+import { mountMatrix } from "../views/matrix/mount.js";
+import { createBaselineEditor } from "../views/explorer/baseline_editor.js";
 
 export default {
   render({ model, el }) {
-    const { cleanup } = mountApp({ model, el, extras: [createBaselineEditor] });
-    return cleanup;
+    return mountMatrix({ model, el, extras: [createBaselineEditor] }).cleanup;
   },
 };

@@ -1,9 +1,8 @@
 // anywidget entry for InteractionMatrix (bundled to taylor_widgets/static/interaction_matrix.js).
-import { mountApp } from "../views/app.js";
+import { mountMatrix } from "../views/matrix/mount.js";
 
 export default {
   render({ model, el }) {
-    const { cleanup } = mountApp({ model, el });
-    return cleanup;
+    return mountMatrix({ model, el }).cleanup;
   },
 };

@@ -161,7 +161,8 @@ def _grad_cam_result(g: Grid, A, G, x, name, tgt, y) -> GradCAMResult:
     cells, grads = g.cells(A), g.cells(G)  # (B, N, K)
     alpha = grads.mean(1)  # (B, K)
     cam = torch.relu((cells * alpha[:, None, :]).sum(-1)).reshape(-1, g.h, g.w)
-    return GradCAMResult(cam.detach(), _upsample(cam, x).detach(), alpha.detach(), name, tuple(A.shape), tgt.index, y)
+    return GradCAMResult(cam.detach(), _upsample(cam, x).detach(), alpha.detach(), name, tuple(A.shape), tgt.index, y,
+                         x.detach())
 
 
 def _top_pairs(TC: torch.Tensor, k: int) -> list[list[tuple[int, int, float]]]:

@@ -31,6 +31,7 @@ class GradCAMResult(Result):
     activation_shape: tuple[int, ...]  # (B, K, h, w) or (B, T, K)
     target: torch.Tensor | None  # (B,) class indices, or None
     output: torch.Tensor  # (B,) the explained score y
+    x: torch.Tensor | None = None  # (B, C, H, W) the explained images (what a viewer draws the maps on)
 
     method = "grad_cam"
     feature_names = None

@@ -179,3 +179,20 @@ def _measure(name, aT, I, n, game) -> MethodAudit:
     return MethodAudit(name, attributions, E, p1, p2_leak, p2_amount, p3_leak, p3_amount, game)
 
 
+
+
+def even_share_audit(effects, tol: float = 1e-2) -> AuditResult:
+    """The even split of every Taylor effect among its members (the Shapley value), as a one-method audit.
+
+    effects: a TaylorEffects or HarsanyiResult (dividends (B, 2^n)). The allocation gives each
+    member of S the share I(S)/|S|, so it passes P1–P3 by construction; it is what an allocation
+    view draws for effects that no attribution method was run on. Deng et al., TPAMI 2024.
+    """
+    h = getattr(effects, "dividends", None)
+    h = h if hasattr(h, "n_players") else effects
+    if not hasattr(h, "n_players") or not isinstance(getattr(h, "dividends", None), torch.Tensor):
+        raise TypeError(f"effects: expected a TaylorEffects or HarsanyiResult, got {type(effects).__name__}")
+    I, n = h.dividends, h.n_players
+    audit = _measure("shapley_value", _shapley_on_subgames(I, n), I, n, "baseline")
+    return AuditResult({"shapley_value": audit}, {}, I, None, n, opt.non_negative_real(tol, "tol"),
+                       feature_names=h.feature_names)

@@ -11,6 +11,8 @@ from .attribution_methods import METHODS
 from .subsets import shapley_from_dividends, subset_bits
 
 PRINCIPLES = ("P1", "P2", "P3")
+#: How P2 and P3 are judged: "ours" counts leaks and amounts, "paper" leaks only.
+READINGS = ("ours", "paper")
 
 
 def subset_label(subset: int, names: list[str]) -> str:
@@ -176,13 +178,18 @@ class MethodAudit(Result):
     def method(self) -> str:
         return self.name
 
-    def measure(self, principle: str) -> torch.Tensor:
-        """The (B,) number a principle is judged on: the larger of its leak and amount errors."""
+    def measure(self, principle: str, reading: str = "ours") -> torch.Tensor:
+        """The (B,) number a principle is judged on.
+
+        reading="ours": P2 and P3 take the larger of their leak and amount errors (an effect must
+        go to its own players and be received exactly once); reading="paper": P2 and P3 take the
+        leak alone (effects go only to their own players; how much is judged by P1 only).
+        """
+        _check_reading(reading)
         if principle == "P1":
             return self.p1
-        if principle == "P2":
-            return torch.maximum(self.p2_leak, self.p2_amount)
-        return torch.maximum(self.p3_leak, self.p3_amount)
+        leak, amount = (self.p2_leak, self.p2_amount) if principle == "P2" else (self.p3_leak, self.p3_amount)
+        return leak if reading == "paper" else torch.maximum(leak, amount)
 
     def _main(self) -> torch.Tensor:
         return self.attributions
@@ -207,13 +214,16 @@ class AuditResult(Result):
 
     method = "attribution_audit"
 
-    def verdicts(self) -> dict:
-        """name → {principle: (passes on every input, inputs passed, inputs, worst measure)}."""
+    def verdicts(self, reading: str = "ours") -> dict:
+        """name → {principle: (passes on every input, inputs passed, inputs, worst measure)}.
+
+        reading: "ours" (P2/P3 count leaks and amounts) or "paper" (leaks only); see MethodAudit.measure.
+        """
         out = {}
         for name, m in self.methods.items():
             out[name] = {}
             for pr in PRINCIPLES:
-                v = m.measure(pr)
+                v = m.measure(pr, reading)
                 ok = v <= self.tol
                 out[name][pr] = (bool(ok.all()), int(ok.sum()), v.numel(), float(v.max()))
         return out
@@ -241,12 +251,19 @@ class AuditResult(Result):
                 f"players={self.n_players}, inputs={self.dividends.shape[0]}, tol={self.tol:g})")
 
 
-def verdict_table(results: dict) -> str:
+def _check_reading(reading):
+    if reading not in READINGS:
+        raise ValueError(f"reading: expected one of {READINGS}, got {reading!r}")
+
+
+def verdict_table(results: dict, reading: str = "ours") -> str:
     """Markdown table: one row per method, one P1/P2/P3 column group per audited model.
 
     A cell is ✓ (passes on every input), ✗ (fails on every input) or k/B (passes on k inputs),
     followed by the worst measure over the inputs; n/a marks a method that does not apply.
+    reading: "ours" (P2/P3 judge leaks and amounts) or "paper" (leaks only).
     """
+    _check_reading(reading)
     models = list(results)
     header = "| method | " + " | ".join(f"{m} {p}" for m in models for p in PRINCIPLES) + " |"
     lines = [header, "|---|" + "---|" * (3 * len(models))]
@@ -260,7 +277,7 @@ def verdict_table(results: dict) -> str:
                 cells += ["n/a"] * 3
                 continue
             for pr in PRINCIPLES:
-                ok, k, of, worst = r.verdicts()[name][pr]
+                ok, k, of, worst = r.verdicts(reading)[name][pr]
                 mark = "✓" if ok else ("✗" if k == 0 else f"{k}/{of}")
                 cells.append(f"{mark} {worst:.1e}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")

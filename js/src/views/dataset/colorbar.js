@@ -1,0 +1,35 @@
+// The feature-value colour bar shared by the summary and the dependence plot: low → high on
+// the dataset views' value scale (js/src/lib/dataset.js), drawn on a canvas context.
+import { valueLut, VALUE_LUT_SIZE } from "../../lib/dataset.js";
+import { fmt } from "../../lib/format.js";
+import { ellipsize, canvasMeasure } from "../../lib/ellipsis.js";
+
+/**
+ * Draw a vertical bar at (x, y), w × hgt, high on top, with end labels and a caption turned
+ * along its side. ends: [low, high] texts.
+ */
+export function drawValueBar(ctx, x, y, w, hgt, caption, ends = ["low", "high"], fg = "#444") {
+  const L = valueLut();
+  for (let k = 0; k < hgt; k++) {
+    const q = Math.round((1 - k / Math.max(1, hgt - 1)) * (VALUE_LUT_SIZE - 1)) * 4;
+    ctx.fillStyle = `rgb(${L[q]},${L[q + 1]},${L[q + 2]})`;
+    ctx.fillRect(x, y + k, w, 1);
+  }
+  ctx.save();
+  ctx.fillStyle = fg;
+  ctx.font = "10px sans-serif";
+  ctx.textAlign = "left";
+  ctx.textBaseline = "top";
+  ctx.fillText(ends[1], x + w + 3, y);
+  ctx.textBaseline = "bottom";
+  ctx.fillText(ends[0], x + w + 3, y + hgt);
+  ctx.translate(x + w + 14, y + hgt / 2);
+  ctx.rotate(Math.PI / 2);
+  ctx.textAlign = "center";
+  ctx.textBaseline = "bottom";
+  ctx.fillText(ellipsize(caption, hgt - 40, canvasMeasure(ctx)), 0, 0);
+  ctx.restore();
+}
+
+/** The end labels of a numeric range: its low and high values, formatted. */
+export const rangeEnds = (r) => [fmt(r.lo), fmt(r.hi)];

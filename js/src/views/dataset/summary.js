@@ -1,0 +1,165 @@
+// The interaction summary: one row per pair with the largest mean |Γ_ij| over the samples; each
+// sample is a dot at its Γ_ij, packed into a beeswarm and coloured by the value of feature i.
+// A click on a row selects the pair (the drill-down shows its dependence plot), a click on a dot
+// also picks that sample. Everything comes from traits; no kernel.
+import { topPairs, pairColumn, column, valueRange, valueColor } from "../../lib/dataset.js";
+import { beeswarm } from "../../lib/beeswarm.js";
+import { niceTicks, fmt, fmtTick } from "../../lib/format.js";
+import { memo } from "../../lib/memo.js";
+import { nameOf } from "../matrix/state.js";
+import { h, showTooltip } from "../shared/dom.js";
+import { commit } from "../shared/trait_cache.js";
+import { drawValueBar } from "./colorbar.js";
+
+export const ROW_H = 26;
+const LABEL_W = 200, BAR_W = 64, AXIS_H = 34;
+
+/** Pixel geometry of the summary for a plot width: rows (pair, values, dot x and y), axis, ticks. */
+export function summaryGeometry(v, plotW) {
+  const { stats, M, B, d, X } = v;
+  const pairs = topPairs(stats.meanAbs, d, Math.min(v.topPairs, (d * (d - 1)) / 2));
+  const r = B > 500 ? 1.5 : B > 200 ? 2 : 2.5;
+  let lo = 0, hi = 0;
+  const cols = pairs.map((p) => pairColumn(M, B, d, p.i, p.j));
+  for (const c of cols) for (const x of c) { if (x < lo) lo = x; if (x > hi) hi = x; }
+  const pad = (hi - lo) * 0.04 || 1;
+  lo = lo < 0 ? lo - pad : 0; hi = hi > 0 ? hi + pad : lo < 0 ? 0 : 1;
+  const px = (x) => 8 + ((x - lo) / (hi - lo)) * (plotW - 16);
+  const rows = pairs.map((p, k) => {
+    const xs = Array.from(cols[k], px);
+    const { ys } = beeswarm(xs, r, ROW_H / 2 - r - 1);
+    const xi = X ? column(X, B, d, p.i) : null;
+    const range = xi ? valueRange(xi) : null;
+    return { ...p, values: cols[k], xs, ys, colors: Array.from(cols[k], (_, b) => (xi ? valueColor(xi[b], range) : "#9e9e9e")) };
+  });
+  return { rows, r, lo, hi, px, ticks: niceTicks(lo, hi, 6), width: plotW, height: rows.length * ROW_H + AXIS_H };
+}
+
+export function createSummary({ model }) {
+  const el = h("div", { class: "tw-summary", "data-testid": "tw-summary" });
+  const labels = h("div", { class: "tw-summary-labels" });
+  const canvas = h("canvas", { class: "tw-summary-canvas", "data-testid": "tw-summary-canvas", role: "img", tabindex: "0" });
+  const bar = h("canvas", { class: "tw-summary-bar" });
+  const note = h("div", { class: "tw-muted tw-summary-note" });
+  const tooltip = h("div", { class: "tw-tooltip tw-hidden", role: "tooltip" });
+  el.append(labels, canvas, bar, note, tooltip);
+  // Recomputed only when the batch, the inputs, the row count or the width change (v is current).
+  const geometryOf = memo((stats, M, X, top, plotW) => summaryGeometry(v, plotW));
+  let v = null, G = null;
+
+  function update(view, width) {
+    v = view;
+    if (!v.stats) { el.classList.add("tw-hidden"); return; }
+    el.classList.remove("tw-hidden");
+    const plotW = Math.max(200, Math.min(760, width - LABEL_W - BAR_W - 16));
+    G = geometryOf(v.stats, v.M, v.X, v.topPairs, plotW);
+    el.style.gridTemplateColumns = `${LABEL_W}px ${plotW}px ${BAR_W}px`;
+    labels.replaceChildren(...G.rows.map((p, k) => {
+      const name = `${nameOf(v, p.i)} × ${nameOf(v, p.j)}`;
+      const b = h("button", { type: "button", class: "tw-rowlabel tw-summary-label", title: `${name}\nmean |Γ_ij| = ${fmt(p.score, 4)}`,
+        "data-testid": "tw-summary-label", "data-pair": `${p.i},${p.j}` }, name);
+      Object.assign(b.style, { top: `${k * ROW_H}px`, height: `${ROW_H}px`, lineHeight: `${ROW_H}px`, width: `${LABEL_W}px` });
+      if (isSelected(p)) b.classList.add("tw-sel");
+      return b;
+    }));
+    labels.style.height = `${G.height}px`;
+    canvas.setAttribute("aria-label", `interaction summary: ${G.rows.length} pairs with the largest mean |Γ_ij| over ${v.B} samples; each dot is a sample, coloured by the first feature's value`);
+    note.textContent = v.X ? `dots: samples, coloured by the value of the row's first feature (5th–95th percentile); ${G.rows.length} strongest of ${(v.d * (v.d - 1)) / 2} pairs by mean |Γ_ij|`
+      : "no input values: dots are grey (pass x= to colour them by feature value)";
+    note.style.gridColumn = "1 / -1";
+    draw();
+  }
+
+  const isSelected = (p) => v.pair && ((v.pair[0] === p.i && v.pair[1] === p.j) || (v.pair[0] === p.j && v.pair[1] === p.i));
+
+  function draw() {
+    const dpr = (typeof window !== "undefined" && window.devicePixelRatio) || 1;
+    canvas.width = Math.round(G.width * dpr); canvas.height = Math.round(G.height * dpr);
+    canvas.style.width = `${G.width}px`; canvas.style.height = `${G.height}px`;
+    bar.width = Math.round(BAR_W * dpr); bar.height = Math.round(G.height * dpr);
+    bar.style.width = `${BAR_W}px`; bar.style.height = `${G.height}px`;
+    const ctx = canvas.getContext && canvas.getContext("2d");
+    if (ctx) { ctx.setTransform(dpr, 0, 0, dpr, 0, 0); paint(ctx); }
+    const bctx = bar.getContext && bar.getContext("2d");
+    if (bctx) {
+      bctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      bctx.clearRect(0, 0, BAR_W, G.height);
+      drawValueBar(bctx, 6, 4, 10, Math.max(40, G.height - AXIS_H - 8), "feature value", ["low", "high"]);
+    }
+  }
+
+  /** The rows, dots and axis on ctx at its current transform (also used by the PNG export). */
+  function paint(ctx) {
+    const W = G.width, rowsH = G.rows.length * ROW_H;
+    ctx.clearRect(0, 0, W, G.height);
+    G.rows.forEach((p, k) => {
+      if (isSelected(p)) { ctx.fillStyle = "rgba(25,118,210,0.12)"; ctx.fillRect(0, k * ROW_H, W, ROW_H); }
+      else if (k % 2) { ctx.fillStyle = "rgba(0,0,0,0.03)"; ctx.fillRect(0, k * ROW_H, W, ROW_H); }
+    });
+    const x0 = G.px(0);
+    ctx.fillStyle = "#999"; ctx.fillRect(Math.round(x0), 0, 1, rowsH);
+    // Dots grouped by colour: one path per colour instead of one per dot.
+    G.rows.forEach((p, k) => {
+      const cy = k * ROW_H + ROW_H / 2, groups = new Map();
+      p.xs.forEach((x, b) => { if (Number.isFinite(x)) { const c = p.colors[b]; if (!groups.has(c)) groups.set(c, []); groups.get(c).push(b); } });
+      for (const [c, bs] of groups) {
+        ctx.fillStyle = c;
+        ctx.beginPath();
+        for (const b of bs) { ctx.moveTo(p.xs[b] + G.r, cy + p.ys[b]); ctx.arc(p.xs[b], cy + p.ys[b], G.r, 0, 2 * Math.PI); }
+        ctx.fill();
+      }
+      const s = v.sample;
+      if (s >= 0 && s < p.xs.length && Number.isFinite(p.xs[s])) {
+        ctx.strokeStyle = "#000"; ctx.lineWidth = 1.2;
+        ctx.beginPath(); ctx.arc(p.xs[s], cy + p.ys[s], G.r + 1.5, 0, 2 * Math.PI); ctx.stroke();
+      }
+    });
+    ctx.fillStyle = "#555"; ctx.font = "10px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "top";
+    ctx.fillRect(0, rowsH, W, 1);
+    for (const t of G.ticks) { const x = G.px(t); ctx.fillRect(Math.round(x), rowsH, 1, 4); ctx.fillText(fmtTick(t), x, rowsH + 5); }
+    ctx.fillText(`Γ_ij of each sample (${v.valueLabel})`, W / 2, rowsH + 18);
+  }
+
+  function hit(e) {
+    const rect = canvas.getBoundingClientRect();
+    const x = ((e.clientX - rect.left) * G.width) / (rect.width || G.width), y = ((e.clientY - rect.top) * G.height) / (rect.height || G.height);
+    const k = Math.floor(y / ROW_H);
+    if (!(k >= 0 && k < G.rows.length)) return null;
+    const p = G.rows[k], cy = k * ROW_H + ROW_H / 2;
+    let best = -1, bd = (G.r + 3) ** 2;
+    p.xs.forEach((px, b) => { const dd = (px - x) ** 2 + (cy + p.ys[b] - y) ** 2; if (dd <= bd) { bd = dd; best = b; } });
+    return { row: k, pair: p, sample: best };
+  }
+  const choose = (p, sample = -1) => {
+    const patch = { selected: p.i, selected_pair: [p.i, p.j], highlighted_set: [] };
+    if (sample >= 0) patch.sample = sample;
+    commit(model, patch);
+  };
+  canvas.addEventListener("click", (e) => { const t = v && G && hit(e); if (t) choose(t.pair, t.sample); });
+  labels.addEventListener("click", (e) => {
+    const b = e.target.closest("[data-pair]");
+    if (!b) return;
+    const [i, j] = b.dataset.pair.split(",").map(Number);
+    choose({ i, j });
+  });
+  canvas.addEventListener("pointermove", (e) => {
+    const t = v && G && hit(e);
+    if (!t || t.sample < 0) { tooltip.classList.add("tw-hidden"); return; }
+    const { pair: p, sample: b } = t;
+    const xi = v.X ? v.X[b * v.d + p.i] : NaN, xj = v.X ? v.X[b * v.d + p.j] : NaN;
+    showTooltip(tooltip, el, e, `sample ${b}: ${nameOf(v, p.i)} × ${nameOf(v, p.j)}\nΓ_ij = ${fmt(p.values[b], 4)}\n${nameOf(v, p.i)} = ${fmt(xi, 4)}, ${nameOf(v, p.j)} = ${fmt(xj, 4)}`);
+  });
+  canvas.addEventListener("pointerleave", () => tooltip.classList.add("tw-hidden"));
+  canvas.addEventListener("keydown", (e) => {
+    if (!G || !G.rows.length || !["ArrowUp", "ArrowDown", "Escape"].includes(e.key)) return;
+    e.preventDefault(); e.stopPropagation();
+    if (e.key === "Escape") { commit(model, { selected: -1, selected_pair: [], highlighted_set: [] }); return; }
+    const cur = G.rows.findIndex(isSelected);
+    const k = cur < 0 ? 0 : Math.max(0, Math.min(G.rows.length - 1, cur + (e.key === "ArrowDown" ? 1 : -1)));
+    choose(G.rows[k]);
+  });
+
+  /** What the PNG export needs. */
+  const snapshot = () => ({ geometry: G, paint, labelW: LABEL_W, barW: BAR_W, rowH: ROW_H, view: v });
+  return { el, update, snapshot };
+}
