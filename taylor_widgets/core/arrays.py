@@ -57,8 +57,8 @@ def _checked_tensor(t: torch.Tensor, name: str) -> torch.Tensor:
         raise TypeError(f"{name}: complex tensors are not supported (dtype {t.dtype}); explain the real and "
                         "imaginary parts as separate real features")
     if not t.is_floating_point():
-        hint = (" Integer inputs look like token ids; derivatives need embeddings: pass model.embed(tokens) and a "
-                "model that takes embeddings, then use embedding_axis=-1 to get per-token results."
+        hint = (" Integer inputs look like token ids: pass embedding=<the model's embedding module> (e.g. its "
+                "nn.Embedding) to explain the model from its ids, with results per token (IG, IH, EG and EH)."
                 if name == "x" and t.dtype != torch.bool else " Convert it with .double() or .float().")
         raise TypeError(f"{name}: expected a floating-point tensor, got dtype {t.dtype}.{hint}")
     if t.is_meta:

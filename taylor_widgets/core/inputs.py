@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 import torch
 
 from . import options as opt
+from . import tokens
 from .arrays import to_tensor
 from .models import check_model, device_dtype, read_output, tensor_model, warn_if_piecewise_linear
 from .targets import Target
@@ -42,17 +43,30 @@ class Prepared:
     output: torch.Tensor  # (B,) the explained scalar f(x)
     raw_output: torch.Tensor  # (B, ...) the model's output at x
     columns: list | None  # the labels of a pandas x, else None
+    bound: tokens.BoundModel | None = None  # with token ids or forward_kwargs: the model as (z, index) → output
+    ids: torch.Tensor | None = None  # (B, T) token ids when x was given as ids (x is then their embedding)
 
     @property
     def feature_shape(self) -> tuple[int, ...]:
         return tuple(self.x.shape[1:])
 
     def baseline(self, baseline) -> torch.Tensor:
-        """The baseline broadcast to x (B, *S): None → zeros, a finite number, (*S) shared or (B, *S)."""
+        """The baseline broadcast to x (B, *S): None → zeros, a finite number, (*S) shared or (B, *S).
+
+        With token ids also an int token id (at every position) or ids (T,)/(B, T), as embeddings.
+        """
+        if self.bound is not None:
+            embedded = tokens.token_baseline(self.bound, baseline, self.x)
+            if embedded is not None:
+                return embedded
         return as_baseline(baseline, self.x, self.columns)
 
     def data(self, data, name: str = "data") -> torch.Tensor:
-        """Background samples (N, *S) with x's features, on x's device and dtype."""
+        """Background samples (N, *S) with x's features, on x's device and dtype (token ids (N, T) too)."""
+        if self.bound is not None:
+            embedded = tokens.token_data(self.bound, data, name)
+            if embedded is not None:
+                return as_data(embedded, self.x, name)
         return as_data(data, self.x, name, self.columns)
 
     def feature_names(self, names, n: int) -> list[str] | None:
@@ -63,7 +77,7 @@ class Prepared:
 
 
 def prepare(model, x, target, *, name: str = "x", layout: tuple[int, str] | None = None,
-            default_target: str = "output") -> Prepared:
+            default_target: str = "output", embedding=None, forward_kwargs=None) -> Prepared:
     """Check the model, convert `x` (B, *S) (named `name` in errors), run the model once, normalise `target`.
 
     target: None for scalar-output models ((B,) or (B, 1)); an int class index; a (B,) tensor
@@ -71,18 +85,30 @@ def prepare(model, x, target, *, name: str = "x", layout: tuple[int, str] | None
     when the method needs inputs of one rank, e.g. (4, "images (B, C, H, W)").
     default_target: what target=None means on a (B, C) output: "output" (an error unless C = 1)
     or "predicted" (each example's argmax class, as the saliency methods explain).
+    embedding: with integer token ids x (B, T), the module inside the model whose output is the
+    (B, T, E) embedding; the maths then sees that output as x (tokens.py). forward_kwargs: keyword
+    arguments of the model's forward; (B, ...) tensors among them are split per input.
     """
     check_model(model)
     device, dtype = device_dtype(model)
-    x, columns = as_input(x, name, device, dtype, labelled=True)
-    if layout is not None and x.dim() != layout[0]:
+    bound = ids = None
+    if embedding is None:
+        x, columns = as_input(x, name, device, dtype, labelled=True)
+    else:
+        columns = None
+    if layout is not None and embedding is None and x.dim() != layout[0]:
         raise ValueError(f"{name}: expected {layout[1]}, got shape {tuple(x.shape)}")
-    try:
-        with torch.no_grad():
-            raw = model(x)
-    except (RuntimeError, ValueError, IndexError, TypeError) as e:  # shape errors inside the model
-        raise ValueError(f"{name}: the model failed on an input of shape {tuple(x.shape)} (batch first): {e}") from e
-    called = tensor_model(model, raw)
+    if embedding is not None or forward_kwargs is not None:
+        bound, x, raw, ids = tokens.bind(model, x, embedding, forward_kwargs, name, device)
+        _check_finite(x, name)
+        called = bound
+    else:
+        try:
+            with torch.no_grad():
+                raw = model(x)
+        except (RuntimeError, ValueError, IndexError, TypeError) as e:  # shape errors inside the model
+            raise ValueError(f"{name}: the model failed on an input of shape {tuple(x.shape)} (batch first): {e}") from e
+        called = tensor_model(model, raw)
     out = read_output(raw)
     B = x.shape[0]
     if out.dim() == 0 or out.shape[0] != B:
@@ -95,7 +121,7 @@ def prepare(model, x, target, *, name: str = "x", layout: tuple[int, str] | None
     if target is None and default_target == "predicted" and out.dim() == 2 and out.shape[1] > 1:
         target = out.argmax(-1)
     tgt = Target.of(target, out)
-    return Prepared(called, model, x, tgt, tgt.pick(out).detach(), out.detach(), columns)
+    return Prepared(called, model, x, tgt, tgt.pick(out).detach(), out.detach(), columns, bound, ids)
 
 
 def as_input(x, name: str, device, dtype, *, min_dim: int = 2, labelled: bool = False):

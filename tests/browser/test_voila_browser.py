@@ -42,7 +42,7 @@ def test_voila_dashboard_recomputes_from_the_live_kernel(voila, context_session)
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((base, "data:", "blob:")) else None)
     try:
         page.goto(base + "/", timeout=180_000)  # voila runs the whole tour before it answers
-        heat = page.locator(HEATMAP)
+        heat = page.locator(HEATMAP).first  # the Explorer is the tour's first heatmap
         heat.wait_for(timeout=180_000)
         page.wait_for_function(f"() => {{ const c = document.querySelector('{HEATMAP}'); return c && c.width > 0; }}",
                                timeout=60_000)
@@ -57,7 +57,7 @@ def test_voila_dashboard_recomputes_from_the_live_kernel(voila, context_session)
             " for (let k = 0; k < d.length; k += 4) x = (x * 31 + d[k] * 7 + d[k+1] * 3 + d[k+2]) >>> 0;"
             " return x !== h && document.querySelector('[data-testid=tw-baseline-kind]').value === 'custom'; }",
             arg=[HEATMAP, first["hash"]], timeout=60_000)
-        status = page.locator('[data-testid="tw-status"]')
+        status = page.locator('[data-testid="tw-status"]').first
         page.wait_for_function("() => document.querySelector('[data-testid=tw-status]').dataset.state !== 'computing'",
                                timeout=60_000)
         assert status.get_attribute("data-state") != "error", status.inner_text()

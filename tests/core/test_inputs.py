@@ -91,7 +91,7 @@ def test_nan_and_inf_are_refused():
 
 
 def test_integer_token_inputs_are_refused_with_a_pointer_to_embeddings():
-    with pytest.raises(TypeError, match="token ids.*embedding_axis"):
+    with pytest.raises(TypeError, match="token ids: pass embedding="):
         tw.integrated_hessians(nn.Embedding(10, 3), torch.tensor([[1, 2]]))
 
 

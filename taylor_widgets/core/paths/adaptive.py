@@ -29,7 +29,7 @@ import numpy as np
 import torch
 
 from .. import quadrature as quad
-from ..derivatives import activation_bytes, batched_outputs
+from ..derivatives import activation_bytes
 from .engine import path_derivatives
 
 #: Nodes of a new head panel [0, b], of a new panel in ln γ, and the counts a panel in ln γ steps
@@ -261,7 +261,7 @@ def scalar_path(kind: str, s, xb: torch.Tensor, chunk: int | None):
         o, g = owner.to(dev), gamma.to(dev, dt)
         if kind == "ig":
             z = xb[o] + g[:, None] * (s.x[o] - xb[o])
-            phi = batched_outputs(s.model, s.target, z, s.sel[o], s.feature_shape)
+            phi = s.outputs(z, s.sel[o])
             return phi, phi.abs()
         phi, dphi = path_derivatives(s.f, s.x, s.sel, o, xb[o], g, 1, chunk, act)
         gl = gamma.to(dev, torch.float64)

@@ -7,12 +7,18 @@ all (example, point) pairs in chunks, accumulating in place into the caller's ou
 Directions are built block by block, so peak memory is the output plus one chunk's working set
 (`derivatives.plan_chunks`), however large the matrix.
 
+A model bound to per-input token ids or keyword arguments (core/tokens.py) is vmapped over
+points of many inputs at once, their ids and masks batched. If the model branches on such a
+tensor's values (Hugging Face's attention masks do), vmap refuses; the engine then evaluates one
+input per vmapped chunk with that input's row passed unbatched, so ids and masks are plain tensors.
+
 `path_derivatives` gives, per point, the derivatives of the scalar path φ(γ) = f(x' + γΔ): the
 one-dimensional integrand whose exact integral (the output gap) the adaptive rule checks.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import torch
@@ -66,6 +72,50 @@ class Directions:
         return out.index_add_(t.dim() - 1, self.group_of, t)
 
 
+def chunks(owner: torch.Tensor, size: int, per_input: bool) -> list[tuple[slice, int | None]]:
+    """Slices of at most `size` consecutive points with None; with `per_input`, slices that never
+    mix inputs, each with its input's index."""
+    N = owner.shape[0]
+    if not per_input:
+        return [(slice(s, min(N, s + size)), None) for s in range(0, N, size)]
+    o = owner.tolist()
+    out = []
+    start = 0
+    for i in range(1, N + 1):
+        if i == N or o[i] != o[start] or i - start == size:
+            out.append((slice(start, i), o[start]))
+            start = i
+    return out
+
+
+#: The start of the error vmap raises when a model branches on a batched tensor's values.
+_DATA_DEPENDENT = "vmap: It looks like you're either"
+
+
+def over_chunks(f, owner: torch.Tensor, size: int, body: Callable[[slice, int | None], None]) -> None:
+    """Run body(points, one_input) over the chunks of `owner`'s points, each chunk once.
+
+    A function that can run one input per chunk (`one_input_per_chunk` is an attribute, False at
+    first) starts batched over inputs; if its model branches on a per-input tensor's values, the
+    rest runs one input per chunk, remembered on f. `body` must change nothing when it raises.
+    """
+    done = 0
+    while True:
+        per_input, base = bool(getattr(f, "one_input_per_chunk", False)), done
+        try:
+            for idx, one_input in chunks(owner[base:], size, per_input):
+                body(slice(base + idx.start, base + idx.stop), one_input)
+                done = base + idx.stop
+            return
+        except RuntimeError as e:
+            if per_input or not hasattr(f, "one_input_per_chunk") or _DATA_DEPENDENT not in str(e):
+                raise
+            f.one_input_per_chunk = True
+def selectors(sel: torch.Tensor, own: torch.Tensor, one_input: int | None) -> tuple[torch.Tensor, int | None]:
+    """The target rows of a chunk and their vmap in_dim: batched rows, or one input's row unbatched."""
+    return (sel[own], 0) if one_input is None else (sel[one_input], None)
+
+
 @torch.no_grad()  # torch.func ignores an outer no_grad; this only stops graphs on the parameters
 def gradient_term(f, x: torch.Tensor, sel: torch.Tensor, pts: Points, out: torch.Tensor, chunk: int | None) -> None:
     """out[b] += Σ_p w_grad,p · Δ_p ⊙ ∇f(z_p) over example b's points; out: (B, D)."""
@@ -78,10 +128,13 @@ def gradient_term(f, x: torch.Tensor, sel: torch.Tensor, pts: Points, out: torch
     act = dv.activation_bytes(f, x[0], sel[0]) if N else 0
     size = dv.plan_chunks(N, 1, x.shape[1], x.element_size(), act, chunk)[0]
     with dv.every_op_differentiable():  # fused attention has no vmap rule: it would run point by point
-        for s in range(0, pts.owner.shape[0], size):
-            idx = slice(s, s + size)
+        def body(idx, one_input):
             own = pts.owner[idx]
-            out.index_add_(0, own, torch.func.vmap(one)(x[own], pts.baseline[idx], pts.gamma[idx], pts.w_grad[idx], sel[own]))
+            rows, dim = selectors(sel, own, one_input)
+            out.index_add_(0, own, torch.func.vmap(one, in_dims=(0, 0, 0, 0, dim))(
+                x[own], pts.baseline[idx], pts.gamma[idx], pts.w_grad[idx], rows))
+
+        over_chunks(f, pts.owner, size, body)
 
 
 @torch.no_grad()
@@ -108,16 +161,20 @@ def hessian_terms(
     for r0 in range(0, R, rows_per_block):
         r1 = min(R, r0 + rows_per_block)
         masks = dirs.block(r0, r1, x.dtype)
-        for s in range(0, N, size):
-            idx = slice(s, s + size)
+
+        def body(idx, one_input, r0=r0, r1=r1, masks=masks):
+            nonlocal peak
             own = pts.owner[idx]
-            a, g, m = torch.func.vmap(one, in_dims=(0, 0, 0, 0, 0, 0, None))(
-                x[own], pts.baseline[idx], pts.gamma[idx], pts.w_grad[idx], pts.w_hess[idx], sel[own], masks
+            rows, dim = selectors(sel, own, one_input)
+            a, g, m = torch.func.vmap(one, in_dims=(0, 0, 0, 0, 0, dim, None))(
+                x[own], pts.baseline[idx], pts.gamma[idx], pts.w_grad[idx], pts.w_hess[idx], rows, masks
             )
             A[:, r0:r1].index_add_(0, own, dirs.reduce(a))
             if r0 == 0:  # the gradient term does not depend on the rows
                 G.index_add_(0, own, g)
             peak = torch.maximum(peak, m.amax())
+
+        over_chunks(f, pts.owner, size, body)
     return float(peak)
 
 
@@ -140,9 +197,11 @@ def path_derivatives(f, x: torch.Tensor, sel: torch.Tensor, owner: torch.Tensor,
         return dv.line_derivatives(f, z, delta, s)
 
     size = dv.plan_chunks(owner.shape[0], 1, x.shape[1], x.element_size(), act, chunk)[0]
+    parts = []
     with dv.every_op_differentiable():
-        parts = [
-            torch.func.vmap(one)(x[owner[i : i + size]], baseline[i : i + size], gamma[i : i + size], sel[owner[i : i + size]])
-            for i in range(0, owner.shape[0], size)
-        ]
+        def body(idx, one_input):
+            rows, dim = selectors(sel, owner[idx], one_input)
+            parts.append(torch.func.vmap(one, in_dims=(0, 0, 0, dim))(x[owner[idx]], baseline[idx], gamma[idx], rows))
+
+        over_chunks(f, owner, size, body)
     return tuple(torch.cat([p[k] for p in parts]) for k in range(2))

@@ -19,7 +19,7 @@ from .setup import (
 
 def integrated_gradients(
     model, x, baseline=None, target=None, steps=None, *, rule="gauss", tol=1e-5, feature_names=None,
-    embedding_axis=None, chunk_size=None,
+    embedding_axis=None, chunk_size=None, embedding=None, forward_kwargs=None,
 ):
     """Integrated Gradients φ_i = Δ_i ∫₀¹ ∂_i f(x' + αΔ) dα.
 
@@ -31,10 +31,18 @@ def integrated_gradients(
     gives path_explain's equally spaced grid. embedding_axis: sum that axis of S (e.g. -1 for
     (B, T, E) embeddings) to get (B, T). chunk_size: points per vmapped chunk (default: about
     256 MiB of tangents). Returns a PathResult with values (B, *S).
+
+    Token ids: x (B, T) integer ids with embedding=<the module inside the model whose output is
+    the (B, T, E) embedding, e.g. its nn.Embedding>: that output is interpolated and the results
+    are per token (B, T), summed over E. baseline is then None (zero embeddings), an int token id
+    (e.g. pad or mask, at every position), token ids (T,) or (B, T), or embeddings (T, E) or
+    (B, T, E). forward_kwargs: keyword arguments of the model's forward (attention or padding
+    masks, token type ids); tensors whose first dimension is B are split per input, other values
+    are passed unchanged (core/tokens.py).
     """
     steps, tol = check_steps(steps, rule, "ig"), check_tol(tol)
     chunk_size = opt.optional_positive_int(chunk_size, "chunk_size")
-    s = prepare(model, x, target, feature_names, embedding_axis)
+    s = prepare(model, x, target, feature_names, embedding_axis, embedding=embedding, forward_kwargs=forward_kwargs)
     xb = s.baseline(baseline)
     fb = fixed_baseline_outputs(s, xb)
     phi = torch.zeros_like(s.x)
@@ -57,17 +65,18 @@ def integrated_gradients(
 
 def expected_gradients(
     model, x, data, target=None, samples=200, seed=None, *, feature_names=None, embedding_axis=None,
-    chunk_size=None,
+    chunk_size=None, embedding=None, forward_kwargs=None,
 ):
     """Expected Gradients: IG averaged over baselines drawn from `data` (N, *S), α ~ U(0, 1).
 
     Completeness holds in expectation: Σφ ≈ f(x) − E f(x'); `completeness_error` is measured
     against the mean f over the baselines actually drawn. samples: draws per input. seed: an int
     (each input's draws then depend on the seed and that input only, not on the batch), one int
-    per input, or None for fresh draws (core/draws.py).
+    per input, or None for fresh draws (core/draws.py). embedding=, forward_kwargs=: token ids
+    as in `integrated_gradients`; `data` may then be token ids (N, T) or embeddings (N, T, E).
     """
     chunk_size, seed = opt.optional_positive_int(chunk_size, "chunk_size"), draws.check_seed(seed)
-    s = prepare(model, x, target, feature_names, embedding_axis)
+    s = prepare(model, x, target, feature_names, embedding_axis, embedding=embedding, forward_kwargs=forward_kwargs)
     pts = expected_points(s, data, samples, seed, draw_gamma=False)
     phi = torch.zeros_like(s.x)
     gradient_term(s.f, s.x, s.sel, pts, phi, chunk_size)

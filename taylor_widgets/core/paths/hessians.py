@@ -24,7 +24,7 @@ from .setup import (
 
 def integrated_hessians(
     model, x, baseline=None, target=None, steps=None, rows=None, *, rule="gauss", tol=1e-5,
-    feature_names=None, embedding_axis=None, chunk_size=None, max_bytes=None,
+    feature_names=None, embedding_axis=None, chunk_size=None, max_bytes=None, embedding=None, forward_kwargs=None,
 ):
     """Integrated Hessians Γ: (B, *S, *S), or (B, len(rows), *S) for `rows`.
 
@@ -40,10 +40,12 @@ def integrated_hessians(
     chunk_size: points per vmapped chunk (default: about 256 MiB of working set). Peak memory is
     the output plus about that working set: rows are processed in blocks when one point's rows
     alone would exceed it. max_bytes: refuse outputs larger than this (default 2 GiB).
+    embedding=, forward_kwargs=: explain from token ids x (B, T), giving (B, T, T) token
+    interactions; baselines and keyword arguments as in `integrated_gradients`.
     """
     steps, tol = check_steps(steps, rule, "ih"), check_tol(tol)
     chunk_size = opt.optional_positive_int(chunk_size, "chunk_size")
-    s = prepare(model, x, target, feature_names, embedding_axis)
+    s = prepare(model, x, target, feature_names, embedding_axis, embedding=embedding, forward_kwargs=forward_kwargs)
     xb = s.baseline(baseline)
     fb = fixed_baseline_outputs(s, xb)
     rows, dirs = _directions(s, rows, max_bytes)
@@ -76,7 +78,7 @@ def integrated_hessians(
 
 def expected_hessians(
     model, x, data, target=None, samples=200, seed=None, rows=None, *, feature_names=None,
-    embedding_axis=None, chunk_size=None, max_bytes=None,
+    embedding_axis=None, chunk_size=None, max_bytes=None, embedding=None, forward_kwargs=None,
 ):
     """Expected Hessians: Integrated Hessians averaged over baselines from `data` (N, *S).
 
@@ -84,10 +86,11 @@ def expected_hessians(
     and uses that one baseline for both integrals. Completeness holds in expectation:
     ΣΓ ≈ f(x) − E f(x'); `completeness_error` is against the baselines actually drawn. seed: an
     int (each input's draws then depend on the seed and that input only), one int per input, or
-    None (core/draws.py).
+    None (core/draws.py). embedding=, forward_kwargs=: token ids as in `integrated_gradients`;
+    `data` may then be token ids (N, T) or embeddings (N, T, E).
     """
     chunk_size, seed = opt.optional_positive_int(chunk_size, "chunk_size"), draws.check_seed(seed)
-    s = prepare(model, x, target, feature_names, embedding_axis)
+    s = prepare(model, x, target, feature_names, embedding_axis, embedding=embedding, forward_kwargs=forward_kwargs)
     pts = expected_points(s, data, samples, seed, draw_gamma=True)
     rows, dirs = _directions(s, rows, max_bytes)
     A = s.x.new_zeros(s.x.shape[0], len(dirs), s.n_out)

@@ -36,15 +36,31 @@ class Setup:
         """The user's baseline as flat rows (B, D)."""
         return self.prepared.baseline(baseline).reshape(self.x.shape)
 
+    def outputs(self, z: torch.Tensor, sel: torch.Tensor) -> torch.Tensor:
+        """f at flat points z (N, D) whose rows of `sel` are sel (N, ·) → (N,), without a graph."""
+        if self.prepared.bound is not None:
+            return self.prepared.bound.outputs(self.target, z, sel, self.feature_shape)
+        return batched_outputs(self.model, self.target, z, sel, self.feature_shape)
 
-def prepare(model, x, target, feature_names, embedding_axis, *, name="x") -> Setup:
-    p = inp.prepare(model, x, target, name=name)
+
+def prepare(model, x, target, feature_names, embedding_axis, *, name="x", embedding=None, forward_kwargs=None) -> Setup:
+    """The checked call of a path method. With `embedding`, x is token ids (B, T): the maths sees
+    the embedding (B, T, E) and the embedding axis is summed (per-token results)."""
+    p = inp.prepare(model, x, target, name=name, embedding=embedding, forward_kwargs=forward_kwargs)
     feature_shape = p.feature_shape
     B, D = p.x.shape[0], dv.numel(feature_shape)
+    if embedding is not None:
+        if embedding_axis is not None and opt.integer(embedding_axis, "embedding_axis") not in (-1, 1):
+            raise ValueError(f"embedding_axis: with token ids the results are per token (the embedding axis -1 of "
+                             f"(B, T, E) is summed); got {embedding_axis}. Leave embedding_axis unset")
+        embedding_axis = -1
     groups, result_shape = _groups(feature_shape, embedding_axis, p.x.device, p.x.dtype)
     names = p.feature_names(feature_names, dv.numel(result_shape))
-    f = dv.example_function(p.model, p.target, feature_shape)
-    sel = p.target.rows(dtype=p.x.dtype, device=p.x.device)
+    rows = p.target.rows(dtype=p.x.dtype, device=p.x.device)
+    if p.bound is None:
+        f, sel = dv.example_function(p.model, p.target, feature_shape), rows
+    else:
+        f, sel = p.bound.example_function(p.target, feature_shape), p.bound.selectors(rows)
     return Setup(p.model, p.x.reshape(B, D), feature_shape, p.target, f, sel, p.output, groups, result_shape, names, p)
 
 
@@ -94,7 +110,7 @@ def expected_points(s: Setup, data, samples, seed, draw_gamma) -> Points:
 def baseline_outputs(s: Setup, pts: Points) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean over each example's points of f(x'), and the mean baseline: (B,), (B, D)."""
     B = s.x.shape[0]
-    fb = batched_outputs(s.model, s.target, pts.baseline, s.sel[pts.owner], s.feature_shape)
+    fb = s.outputs(pts.baseline, s.sel[pts.owner])
     counts = torch.zeros(B, device=s.x.device, dtype=s.x.dtype).index_add_(0, pts.owner, torch.ones_like(fb))
     mean_f = torch.zeros(B, device=s.x.device, dtype=s.x.dtype).index_add_(0, pts.owner, fb) / counts
     mean_b = torch.zeros_like(s.x).index_add_(0, pts.owner, pts.baseline) / counts[:, None]
@@ -126,7 +142,7 @@ def check_steps(steps, rule, family: str, name: str = "steps") -> int | None:
 
 def fixed_baseline_outputs(s: Setup, xb: torch.Tensor) -> torch.Tensor:
     """f(x') for one baseline per example (B, D) → (B,)."""
-    return batched_outputs(s.model, s.target, xb, s.sel, s.feature_shape)
+    return s.outputs(xb, s.sel)
 
 
 def group_cols(s: Setup, t: torch.Tensor) -> torch.Tensor:
