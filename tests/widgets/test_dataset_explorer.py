@@ -25,15 +25,16 @@ def small(tmp_path_factory):
     return write_store(tmp_path_factory.mktemp("ds") / "ih_300", 300, batch_size=64)
 
 
-def test_state_stays_under_5_mb_at_100k_examples(store_100k):
+def test_state_stays_under_5_mb_at_100k_examples(store_100k, small):
     ex = store_100k
     assert len(ex) == 100_000 and ex.complete
     w = tw.DatasetExplorer(ex)
     size = state_bytes(w)
     assert size < 5_000_000, size
-    # it does not grow with the store: 100,000 examples cost what 200 do
+    # it does not grow with the store: 100,000 examples cost what 300 do (the same 100 kept),
+    # up to the digits of the counts in the JSON
     assert w.n_examples == 100_000 and len(w.kept) == 100
-    assert size < 200_000, size
+    assert abs(size - state_bytes(tw.DatasetExplorer(small))) < 100, size
 
 
 def test_the_page_is_sorted_and_filtered_in_python(store_100k):
