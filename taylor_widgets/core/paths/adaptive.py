@@ -47,6 +47,10 @@ MIN_LOG_WIDTH = 1.0 / 16
 SMALLEST_HEAD = 1e-30
 #: Round-off floor of a sum: this many ulps of the magnitudes that went into it.
 FLOOR_ULPS = 8.0
+#: The public functions' default tol. At this default, a miss that sits entirely at the dtype's
+#: round-off floor is not warned about: no rule can do better in that dtype, float32 models would
+#: warn on most calls, and `completeness_error` still shows it. An explicit other tol is warned.
+DEFAULT_TOL = 1e-5
 #: IH with more rows than this chooses its panels before evaluating the matrix at all; with fewer,
 #: it tries the root rule on the matrix first (free when it passes, as on smooth models).
 DESIGN_FIRST_ROWS = 16
@@ -283,6 +287,8 @@ def _warn_unconverged(method, err, gap, mag, f_x, f_b, eps, tol, outcomes) -> No
         advice = ("a model whose second derivatives vanish along the path (piecewise linear, such as ReLU): "
                   "its interactions sit in kinks no rule resolves; explain tw.smooth_relu(model) instead")
     elif np.all(np.abs(err[bad]) <= floor[bad]) or (outcome is not None and outcome.reason == "round-off"):
+        if tol == DEFAULT_TOL and np.all(np.abs(err[bad]) <= floor[bad]):
+            return  # as accurate as the dtype allows (see DEFAULT_TOL)
         dtype = "float32" if eps > 1e-10 else "this dtype"
         advice = (f"at the round-off floor of {dtype} (about {floor[worst] / max(abs(gap[worst]), 1e-300):.1e} "
                   "relative here): explain model.double() on float64 inputs, or pass a larger tol=")
