@@ -1,7 +1,8 @@
 import { describe, it, expect } from "vitest";
 import { ellipsize, approxMeasure, ELLIPSIS } from "../src/lib/ellipsis.js";
-import { beeswarm } from "../src/lib/beeswarm.js";
-import { pairStats, topPairs, nodeSizes, valueRange, valueColor, pairColumn } from "../src/lib/dataset.js";
+import { beeswarm, orderByX } from "../src/lib/beeswarm.js";
+import { pairStats, topPairs, nodeSizes, valueRange, valueColor, pairColumn, column } from "../src/lib/dataset.js";
+import { summaryGeometry, ROW_H } from "../src/views/dataset/summary.js";
 import { mulberry32, forceLayout, networkEdges, networkNodes, buildNetwork, MAX_NODES } from "../src/lib/network.js";
 
 describe("label ellipsis", () => {
@@ -54,6 +55,44 @@ describe("beeswarm packing", () => {
     expect(squeeze).toBeLessThan(1);
     expect(Math.max(...ys.map(Math.abs))).toBeCloseTo(10, 9);
     ys.forEach((y, k) => expect(y).toBeCloseTo(free[k] * squeeze, 12));
+  });
+  // The packing rule written out plainly (every interval end tried, every one checked): the
+  // fast version must give the same offsets to the bit, ties, NaN and squeeze included.
+  const plain = (xs, r, half) => {
+    const ys = new Float64Array(xs.length), D = 2 * r, placed = [];
+    const idx = xs.map((_, k) => k).filter((k) => Number.isFinite(xs[k])).sort((a, b) => xs[a] - xs[b] || a - b);
+    let top = 0;
+    for (const k of idx) {
+      const iv = placed.map((j) => [j, Math.sqrt(Math.max(0, D * D - (xs[k] - xs[j]) ** 2))]).filter(([j, h]) => xs[k] - xs[j] < D && h > 0)
+        .map(([j, h]) => [ys[j] - h, ys[j] + h]);
+      let best = 0;
+      if (iv.some(([lo, hi]) => lo < 0 && 0 < hi)) {
+        best = Infinity;
+        for (const [lo, hi] of iv) for (const y of [hi, lo]) {
+          if (iv.every(([a, b]) => !(a < y && y < b)) && (Math.abs(y) < Math.abs(best) || (Math.abs(y) === Math.abs(best) && y > best))) best = y;
+        }
+      }
+      ys[k] = best; top = Math.max(top, Math.abs(best)); placed.push(k);
+    }
+    const squeeze = top > half && half > 0 ? half / top : 1;
+    return { ys: ys.map((y) => y * squeeze), squeeze };
+  };
+  it("gives the plain rule's offsets to the bit", () => {
+    const rand = mulberry32(11);
+    for (let t = 0; t < 60; t++) {
+      const xs = Array.from({ length: 1 + Math.floor(rand() * 250) }, () => {
+        const u = rand();
+        return u < 0.03 ? NaN : u < 0.1 ? 200 : u < 0.3 ? Math.round(200 + 40 * (rand() - 0.5)) : 200 + 80 * (rand() + rand() - 1);
+      });
+      const [r, half] = [[2.5, 9.5], [2, Infinity], [1.5, 4]][t % 3];
+      const fast = beeswarm(xs, r, half), ref = plain(xs, r, half);
+      expect(fast.squeeze).toBe(ref.squeeze);
+      fast.ys.forEach((y, k) => expect(Object.is(y, ref.ys[k])).toBe(true));
+    }
+  });
+  it("orders by x, ties by index, without the non-finite", () => {
+    expect([...orderByX([3, 1, NaN, 1, -Infinity, 2, 3, 0])]).toEqual([7, 1, 3, 5, 0, 6]);
+    expect([...orderByX([])]).toEqual([]);
   });
   it("leaves non-finite values at offset 0 and out of the packing", () => {
     const { ys } = beeswarm([5, NaN, 5], 2);
@@ -133,5 +172,29 @@ describe("network layout", () => {
     expect(net.nodes).toEqual([0, 1, 2, 3]);
     expect(net.edges.length).toBe(3);
     expect(net.pos.length).toBe(8);
+  });
+});
+
+describe("summary geometry", () => {
+  it("puts every finite dot in exactly one colour bucket, at its packed place and in its colour", () => {
+    const B = 30, d = 4, rand = mulberry32(5);
+    const M = new Float32Array(B * d * d).map(() => rand() - 0.5), X = new Float32Array(B * d).map(() => rand());
+    M[3 * d * d + 1] = NaN; X[4 * d] = NaN; // a missing Γ_01 (no dot) and a missing input (a grey dot)
+    const v = { stats: pairStats(M, B, d), M, B, d, X, topPairs: 3 };
+    const G = summaryGeometry(v, 400);
+    const seen = new Map();
+    for (const { color, xy } of G.buckets) for (let q = 0; q < xy.length; q += 2) seen.set(`${xy[q]},${xy[q + 1]}`, (seen.get(`${xy[q]},${xy[q + 1]}`) || []).concat(color));
+    let dots = 0;
+    G.rows.forEach((p, k) => {
+      const xi = column(X, B, d, p.i), range = valueRange(xi);
+      for (let b = 0; b < B; b++) {
+        if (!Number.isFinite(p.xs[b])) continue;
+        dots++;
+        expect(seen.get(`${p.xs[b]},${k * ROW_H + ROW_H / 2 + p.ys[b]}`)).toContain(valueColor(xi[b], range));
+      }
+    });
+    expect(dots).toBe(3 * B - G.rows.filter((p) => p.i === 0 && p.j === 1).length);
+    expect(G.buckets.reduce((a, bk) => a + bk.xy.length / 2, 0)).toBe(dots);
+    expect(G.buckets.some((bk) => bk.color === "#9e9e9e")).toBe(G.rows.some((p) => p.i === 0));
   });
 });

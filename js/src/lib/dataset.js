@@ -70,7 +70,10 @@ export function pairColumn(M, B, d, i, j) {
  * @returns {{lo: number, hi: number}}
  */
 export function valueRange(values) {
-  const v = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  let n = 0;
+  const v0 = new Float64Array(values.length);
+  for (let k = 0; k < values.length; k++) if (Number.isFinite(values[k])) v0[n++] = values[k];
+  const v = v0.subarray(0, n).sort(); // a typed array sorts numerically without a comparator
   if (!v.length) return { lo: 0, hi: 1 };
   const at = (q) => { const p = q * (v.length - 1), lo = Math.floor(p), hi = Math.min(v.length - 1, lo + 1); return v[lo] + (v[hi] - v[lo]) * (p - lo); };
   let lo = at(0.05), hi = at(0.95);
@@ -87,10 +90,19 @@ let valueLutCache = null;
 export const valueLut = () => (valueLutCache ??= interpolateStops(VALUE_STOPS, VALUE_LUT_SIZE));
 export const MISSING_COLOR = "#9e9e9e";
 
-/** CSS colour of value v on range {lo, hi} (clipped); grey when v is not a number. */
-export function valueColor(v, range) {
-  if (!Number.isFinite(v)) return MISSING_COLOR;
+/** Index of value v on range {lo, hi} (clipped) in the value LUT; −1 when v is not a number. */
+export function valueIndex(v, range) {
+  if (!Number.isFinite(v)) return -1;
   const t = Math.max(0, Math.min(1, (v - range.lo) / (range.hi - range.lo)));
-  const k = Math.round(t * (VALUE_LUT_SIZE - 1)) * 4, L = valueLut();
+  return Math.round(t * (VALUE_LUT_SIZE - 1));
+}
+
+/** CSS colour of a valueIndex (grey for −1). */
+export function indexColor(q) {
+  if (q < 0) return MISSING_COLOR;
+  const k = q * 4, L = valueLut();
   return `rgb(${L[k]},${L[k + 1]},${L[k + 2]})`;
 }
+
+/** CSS colour of value v on range {lo, hi} (clipped); grey when v is not a number. */
+export const valueColor = (v, range) => indexColor(valueIndex(v, range));

@@ -2,7 +2,7 @@
 // sample is a dot at its Γ_ij, packed into a beeswarm and coloured by the value of feature i.
 // A click on a row selects the pair (the drill-down shows its dependence plot), a click on a dot
 // also picks that sample. Everything comes from traits; no kernel.
-import { topPairs, pairColumn, column, valueRange, valueColor } from "../../lib/dataset.js";
+import { topPairs, pairColumn, column, valueRange, valueIndex, indexColor, VALUE_LUT_SIZE } from "../../lib/dataset.js";
 import { beeswarm } from "../../lib/beeswarm.js";
 import { niceTicks, fmt, fmtTick } from "../../lib/format.js";
 import { memo } from "../../lib/memo.js";
@@ -14,7 +14,11 @@ import { drawValueBar } from "./colorbar.js";
 export const ROW_H = 26;
 const LABEL_W = 200, BAR_W = 64, AXIS_H = 34;
 
-/** Pixel geometry of the summary for a plot width: rows (pair, values, dot x and y), axis, ticks. */
+/**
+ * Pixel geometry of the summary for a plot width: rows (pair, values, dot x and y), axis, ticks,
+ * and the dots bucketed by colour over all rows (`buckets`: colour and x, y pairs in canvas px,
+ * in order of first appearance by row then sample), so that a paint fills one path per colour.
+ */
 export function summaryGeometry(v, plotW) {
   const { stats, M, B, d, X } = v;
   const pairs = topPairs(stats.meanAbs, d, Math.min(v.topPairs, (d * (d - 1)) / 2));
@@ -25,14 +29,35 @@ export function summaryGeometry(v, plotW) {
   const pad = (hi - lo) * 0.04 || 1;
   lo = lo < 0 ? lo - pad : 0; hi = hi > 0 ? hi + pad : lo < 0 ? 0 : 1;
   const px = (x) => 8 + ((x - lo) / (hi - lo)) * (plotW - 16);
+  // Each dot's colour: an index into the value LUT (0..255, −1 grey), bucketed over all rows.
+  const qs = new Int16Array(pairs.length * B), count = new Int32Array(VALUE_LUT_SIZE + 1);
   const rows = pairs.map((p, k) => {
-    const xs = Array.from(cols[k], px);
+    const c = cols[k], xs = new Float64Array(B);
+    for (let b = 0; b < B; b++) xs[b] = px(c[b]);
     const { ys } = beeswarm(xs, r, ROW_H / 2 - r - 1);
     const xi = X ? column(X, B, d, p.i) : null;
     const range = xi ? valueRange(xi) : null;
-    return { ...p, values: cols[k], xs, ys, colors: Array.from(cols[k], (_, b) => (xi ? valueColor(xi[b], range) : "#9e9e9e")) };
+    for (let b = 0; b < B; b++) {
+      const q = Number.isFinite(xs[b]) ? (xi ? valueIndex(xi[b], range) : -1) : -2;
+      qs[k * B + b] = q;
+      if (q > -2) count[q + 1]++;
+    }
+    return { ...p, values: c, xs, ys };
   });
-  return { rows, r, lo, hi, px, ticks: niceTicks(lo, hi, 6), width: plotW, height: rows.length * ROW_H + AXIS_H };
+  // Buckets in order of first appearance (by row, then sample), each filled in that order too.
+  const slot = new Int32Array(VALUE_LUT_SIZE + 1).fill(-1), buckets = [], fill = [];
+  rows.forEach((p, k) => {
+    const cy = k * ROW_H + ROW_H / 2;
+    for (let b = 0; b < B; b++) {
+      const q = qs[k * B + b];
+      if (q === -2) continue;
+      let s = slot[q + 1];
+      if (s < 0) { s = slot[q + 1] = buckets.length; buckets.push({ color: indexColor(q), xy: new Float64Array(2 * count[q + 1]) }); fill.push(0); }
+      const xy = buckets[s].xy;
+      xy[fill[s]++] = p.xs[b]; xy[fill[s]++] = cy + p.ys[b];
+    }
+  });
+  return { rows, buckets, r, lo, hi, px, ticks: niceTicks(lo, hi, 6), width: plotW, height: rows.length * ROW_H + AXIS_H };
 }
 
 export function createSummary({ model }) {
@@ -98,21 +123,19 @@ export function createSummary({ model }) {
     });
     const x0 = G.px(0);
     ctx.fillStyle = "#999"; ctx.fillRect(Math.round(x0), 0, 1, rowsH);
-    // Dots grouped by colour: one path per colour instead of one per dot.
+    // One path per colour over the whole plot (a few hundred fills, not one per row and colour).
+    for (const { color, xy } of G.buckets) {
+      ctx.fillStyle = color;
+      ctx.beginPath();
+      for (let q = 0; q < xy.length; q += 2) { ctx.moveTo(xy[q] + G.r, xy[q + 1]); ctx.arc(xy[q], xy[q + 1], G.r, 0, 2 * Math.PI); }
+      ctx.fill();
+    }
+    const s = v.sample;
     G.rows.forEach((p, k) => {
-      const cy = k * ROW_H + ROW_H / 2, groups = new Map();
-      p.xs.forEach((x, b) => { if (Number.isFinite(x)) { const c = p.colors[b]; if (!groups.has(c)) groups.set(c, []); groups.get(c).push(b); } });
-      for (const [c, bs] of groups) {
-        ctx.fillStyle = c;
-        ctx.beginPath();
-        for (const b of bs) { ctx.moveTo(p.xs[b] + G.r, cy + p.ys[b]); ctx.arc(p.xs[b], cy + p.ys[b], G.r, 0, 2 * Math.PI); }
-        ctx.fill();
-      }
-      const s = v.sample;
-      if (s >= 0 && s < p.xs.length && Number.isFinite(p.xs[s])) {
-        ctx.strokeStyle = "#000"; ctx.lineWidth = 1.2;
-        ctx.beginPath(); ctx.arc(p.xs[s], cy + p.ys[s], G.r + 1.5, 0, 2 * Math.PI); ctx.stroke();
-      }
+      if (!(s >= 0 && s < p.xs.length && Number.isFinite(p.xs[s]))) return;
+      const cy = k * ROW_H + ROW_H / 2;
+      ctx.strokeStyle = "#000"; ctx.lineWidth = 1.2;
+      ctx.beginPath(); ctx.arc(p.xs[s], cy + p.ys[s], G.r + 1.5, 0, 2 * Math.PI); ctx.stroke();
     });
     ctx.fillStyle = "#555"; ctx.font = "10px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "top";
     ctx.fillRect(0, rowsH, W, 1);
