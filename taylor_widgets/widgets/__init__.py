@@ -24,3 +24,8 @@ __all__ += ["AllocationView"]
 from .dataset_views import InteractionNetwork, InteractionSummary
 
 __all__ += ["InteractionSummary", "InteractionNetwork"]
+
+# --- text view of token interactions (issue 10) ---
+from .text_interactions import TextInteractions
+
+__all__ += ["TextInteractions"]
