@@ -21,7 +21,7 @@ class TextInteractions(TaylorWidget, bundle="text_interactions"):
     result: a PathResult of `tw.integrated_hessians` / `tw.expected_hessians` explained from token
     ids, (B, T, T) per-token interactions (or such an array). tokens: B lists of at most T
     strings (a sentence shorter than T is padded; its padding is not drawn), one list for B = 1,
-    or None for the ids as text. Tokens are untrusted text (rendered with textContent only).
+    or None for the result's feature names (else the positions t0, t1, …). Tokens are untrusted text (rendered with textContent only).
     title: heading. sentence: the sentence shown. selected: the token whose row of Γ colours the
     others (−1: colour by attribution φ_i = Σ_j Γ_ij). top_k: arcs for the sentence's k strongest
     pairs i < j by |Γ_ij| (0: none). scheme: "RdBu" | "PuOr" | "PiYG" (diverging, centred at 0).

@@ -22,7 +22,7 @@ def text_payload(result, tokens, title=None) -> dict:
 
     result: a PathResult of integrated_hessians / expected_hessians with (B, T, T) values, or a
     (T, T) / (B, T, T) array or tensor. tokens: B lists of at most T strings (one list for B = 1),
-    or None for the token ids of the result (or positions) as text.
+    or None for the result's feature names (else the positions t0, t1, …).
     """
     if isinstance(result, PathResult):
         if not result.is_interaction:
@@ -56,19 +56,24 @@ def text_payload(result, tokens, title=None) -> dict:
             "title": title if title is not None else "Token interactions"}
 
 
+def is_token_result(result) -> bool:
+    """True for interactions per token: a full (B, T, T) IH / EH result of a (B, T, E) input whose
+    embedding axis was summed (explained from ids with `embedding=`, or with `embedding_axis=`)."""
+    return (isinstance(result, PathResult) and result.is_interaction and result.rows is None
+            and len(result.feature_shape) == 1 and getattr(result.x, "ndim", 0) == 3
+            and tuple(result.values.shape[1:]) == (result.x.shape[1],) * 2)
+
+
 def _default_tokens(result, B: int, T: int) -> list[list[str]]:
-    x = getattr(result, "x", None)
-    if isinstance(x, torch.Tensor) and not x.is_floating_point() and tuple(x.shape) == (B, T):
-        return [[str(int(v)) for v in row] for row in x.tolist()]
+    """The result's feature names (one list shared by the sentences), else the positions t0 … t{T−1}."""
     names = getattr(result, "feature_names", None)
-    if names is not None and len(names) == T:
-        return [list(map(str, names))] * B
-    return [[f"t{i}" for i in range(T)] for _ in range(B)]
+    row = list(map(str, names)) if names is not None and len(names) == T else [f"t{i}" for i in range(T)]
+    return [list(row) for _ in range(B)]
 
 
 def check_tokens(value, B: int, T: int) -> list[list[str]]:
     """B lists of 1 … T strings (a flat list of strings stands for the one sentence when B = 1)."""
-    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+    if not isinstance(value, (list, tuple)):
         raise TraitTypeError(f"tokens: expected a list of {B} token lists (strings), got {type(value).__name__}")
     value = list(value)
     if value and all(isinstance(v, str) for v in value):
@@ -79,7 +84,7 @@ def check_tokens(value, B: int, T: int) -> list[list[str]]:
         raise TraitValueError(f"tokens: expected {B} token lists (one per sentence), got {len(value)}")
     out = []
     for b, row in enumerate(value):
-        if isinstance(row, (str, bytes)) or not hasattr(row, "__iter__"):
+        if not isinstance(row, (list, tuple)):
             raise TraitTypeError(f"tokens[{b}]: expected a list of strings, got {type(row).__name__}")
         row = list(row)
         bad = [type(v).__name__ for v in row if not isinstance(v, str)]
