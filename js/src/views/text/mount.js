@@ -15,7 +15,7 @@ export const TEXT_TRAITS = ["tokens", "attributions", "interactions", "title", "
   "top_k", "scheme"];
 
 const CSS = `
-.tw-text-area { position: relative; outline: none; margin: 4px 0; }
+.tw-text-area { position: relative; outline: none; margin: 4px 0; overflow-x: auto; overflow-y: hidden; }
 .tw-text-area:focus-visible { box-shadow: 0 0 0 2px var(--jp-brand-color1, #1976d2); }
 .tw-text-canvas { position: absolute; left: 0; top: 0; pointer-events: none; }
 .tw-token { position: absolute; display: flex; align-items: center; justify-content: center; font: ${FONT};
@@ -116,8 +116,7 @@ export function mountText({ model, el }) {
             return s;
           });
           area.replaceChildren(canvas, ...spans);
-          area.style.height = `${layout.height}px`;
-          area.style.width = `${layout.width}px`;
+          area.style.height = `${layout.height}px`; // its width follows the cell: setting it would feed the width tracking
         }
         const dpr = (typeof window !== "undefined" && window.devicePixelRatio) || 1;
         canvas.width = Math.round(layout.width * dpr);
