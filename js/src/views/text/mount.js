@@ -104,10 +104,12 @@ export function mountText({ model, el }) {
         if (document.activeElement !== topk) topk.value = String(v.k);
         scheme.value = v.scheme;
 
-        const key = `${v.sentence}|${width}|${v.tokens.join("\u0000")}`;
+        // the area's own width (the root pads the cell); the frame's width before it is laid out
+        const avail = Math.max(200, Math.floor(area.clientWidth || width - 24));
+        const key = `${v.sentence}|${avail}|${v.tokens.join("\u0000")}`;
         if (key !== spanKey) {
           spanKey = key;
-          layout = layoutTokens(measure(measureCtx, v.tokens), Math.max(200, width - 4));
+          layout = layoutTokens(measure(measureCtx, v.tokens), avail);
           spans = v.tokens.map((t, i) => {
             const b = layout.boxes[i];
             const s = h("span", { class: "tw-token", role: "option", "data-testid": `tw-token-${i}`,
