@@ -7,7 +7,6 @@ names its first tokens, and the padded positions are not drawn.
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from ...core import PathResult
 from ..checks import TraitTypeError, TraitValueError, check_str
