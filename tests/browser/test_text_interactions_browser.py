@@ -64,6 +64,7 @@ def test_click_selects_a_token_and_recolours_the_sentence_by_its_interactions(so
     until(page, lambda: close(token_pixel(page, 0), want[0]), what="the interaction colours")
     for j in (0, 1, 3, 4):
         assert close(token_pixel(page, j), want[j]), (j, token_pixel(page, j), want[j])
+    assert close(token_pixel(page, 2), colors.HIDDEN_RGB, 1)  # the selected token: neutral, outlined
     legend = page.locator('[data-testid="tw-legend"]')
     assert legend.get_attribute("data-quantity") == "interaction" and "“not”" in legend.inner_text()
 

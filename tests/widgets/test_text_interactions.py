@@ -130,6 +130,8 @@ def test_picture_colours_tokens_as_the_view_by_attribution_then_by_the_selected_
     for i, box in enumerate(boxes):
         if i != 2:
             assert np.abs(np.subtract(_pixel(img, box), want[i], dtype=float)).max() <= 2, i
+    # the selected token itself is neutral: its Γ_ii is not on the scale
+    assert _pixel(img, boxes[2]) == colors.HIDDEN_RGB
 
 
 def test_extension_shows_a_token_result_as_the_text_view(token_result):

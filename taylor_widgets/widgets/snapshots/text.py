@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .canvas import Canvas, ellipsize
-from .colors import diverging_rgb, lut
+from .colors import HIDDEN_RGB, diverging_rgb, lut
 from .scales import fmt
 
 PX = 0.01  # one CSS pixel of the view, in inches at the snapshot's 100 dpi
@@ -68,6 +68,9 @@ def text_figure(w, width_px: float = 720):
     width = max(width_px, max((x + bw for x, _, bw, _ in boxes), default=0) + PAD)
     values, vmax, quantity = token_values(w, b)
     rgb = diverging_rgb(values, vmax, w.scheme)
+    sel = int(w.selected)
+    if quantity == "interaction":  # its Γ_ii is left out of the scale: drawn neutral, as the view does
+        rgb[sel] = HIDDEN_RGB
     title_h, legend_h = 0.34, 0.5
     c = Canvas(width * PX, title_h + legend_h + height * PX)
     head = w.title + (f" (sentence {b})" if w._dims["B"] > 1 else "")
@@ -86,10 +89,9 @@ def text_figure(w, width_px: float = 720):
     c.rects(rects, [tuple(v / 255 for v in col) for col in rgb])
     c.boxes["tokens"] = rects
     for i, (x, y, bw, _) in enumerate(boxes):
-        strong = abs(values[i]) / vmax > 0.55
-        c.text((x + bw / 2) * PX, y0 + (y + TOKEN_H / 2) * PX, toks[i], size=10, ha="center",
+        strong = abs(values[i]) / vmax > 0.55 and not (quantity == "interaction" and i == sel)
+        c.text((x + bw / 2) * PX, y0 + (y + TOKEN_H / 2) * PX, toks[i], size=9, ha="center",
                color="white" if strong else "#111")
-    sel = int(w.selected)
     if 0 <= sel < n:
         x, y, bw, _ = boxes[sel]
         c.frame((x - 1.5) * PX, y0 + (y - 1.5) * PX, (bw + 3) * PX, (TOKEN_H + 3) * PX, color="#111", lw=1.8)

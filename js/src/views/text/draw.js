@@ -3,6 +3,8 @@
 import { arcGeometry, arcWidth, tokenColors } from "../../lib/text_layout.js";
 
 export const FONT = "14px sans-serif";
+/** Fill of the focused token while the others show its row of Γ (colorscale.js HIDDEN_RGBA). */
+export const SELF = { fill: "rgb(224,224,224)", text: "#111" };
 const ARC_POS = "rgba(33,102,172,0.85)", ARC_NEG = "rgba(178,24,43,0.85)";
 
 /** Text widths of the tokens (canvas measureText; 8 px a character where there is no canvas). */
@@ -18,7 +20,9 @@ export function paintText(ctx, v, layout, { withText = false } = {}) {
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, layout.width, layout.height);
   boxes.forEach((b, i) => {
-    const c = tokenColors(v.values[i], v.vmax, v.scheme);
+    // the focused token itself: its Γ_ii is left out of the scale, so it is drawn neutral, not saturated
+    const self = i === v.focus && v.quantity === "interaction";
+    const c = self ? SELF : tokenColors(v.values[i], v.vmax, v.scheme);
     ctx.fillStyle = c.fill;
     roundRect(ctx, b.x, b.y, b.w, b.h, 4);
     ctx.fill();

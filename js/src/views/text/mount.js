@@ -8,7 +8,7 @@ import { lut, LUT_SIZE, SCHEME_NAMES } from "../../lib/colorscale.js";
 import { fmt } from "../../lib/format.js";
 import { layoutTokens, stepToken, tokenColors, tokenAt } from "../../lib/text_layout.js";
 import { createTextState, quantityText } from "./state.js";
-import { measure, paintText, FONT } from "./draw.js";
+import { measure, paintText, FONT, SELF } from "./draw.js";
 import { exportTextCSV, exportTextPNG } from "./export.js";
 
 export const TEXT_TRAITS = ["tokens", "attributions", "interactions", "title", "value_label", "sentence", "selected",
@@ -131,7 +131,7 @@ export function mountText({ model, el }) {
           paintText(ctx, v, layout);
         }
         spans.forEach((s, i) => {
-          const c = tokenColors(v.values[i], v.vmax, v.scheme);
+          const c = i === v.focus && v.quantity === "interaction" ? SELF : tokenColors(v.values[i], v.vmax, v.scheme);
           s.style.color = c.text;
           s.setAttribute("aria-selected", i === v.selected ? "true" : "false");
           s.setAttribute("title", `${v.tokens[i]} (${i}): ${v.quantity === "interaction" ? "Γ" : "φ"} = ${fmt(v.values[i])}`);
