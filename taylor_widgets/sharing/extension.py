@@ -2,8 +2,9 @@
 
 Once loaded, a result that ends a cell shows as its widget:
 - interactions (a PathResult with a full matrix, GlobalInteractions, CrossDerivatives of all
-  pairs, NIDResult) as InteractionMatrix, or as the text view (`tw.TextInteractions`, where the
-  package has one) for a result that carries its `tokens`;
+  pairs, NIDResult) as InteractionMatrix; interactions per token (explained from ids with
+  `embedding=`, or with `embedding_axis=`) or one that carries `tokens` as the text view
+  `tw.TextInteractions`, its tokens those, else the result's feature names or positions;
 - CAM results as CAMViewer, drawn on the explained images;
 - AuditResult as AllocationView, and TaylorEffects as AllocationView of the even split of each
   effect among its members (the Shapley value, `core.taylor.even_share_audit`).
@@ -66,9 +67,11 @@ def widget_for(result):
     if isinstance(result, PathResult):
         if not result.is_interaction or result.rows is not None:
             return None
-        text_view, tokens = getattr(tw, "TextInteractions", None), getattr(result, "tokens", None)
-        if text_view is not None and tokens is not None:
-            return text_view(result, tokens)
+        from ..widgets.payloads.text import is_token_result
+
+        tokens = getattr(result, "tokens", None)  # a result may carry its tokens (set by the user)
+        if tokens is not None or is_token_result(result):
+            return tw.TextInteractions(result, tokens)
         return tw.InteractionMatrix(result)
     if isinstance(result, CrossDerivatives):
         return tw.InteractionMatrix(result) if result.matrix is not None else None

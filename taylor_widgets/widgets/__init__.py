@@ -29,3 +29,8 @@ __all__ += ["InteractionSummary", "InteractionNetwork"]
 from .dataset_explorer import DatasetExplorer
 
 __all__ += ["DatasetExplorer"]
+
+# --- text view of token interactions (issue 10) ---
+from .text_interactions import TextInteractions
+
+__all__ += ["TextInteractions"]

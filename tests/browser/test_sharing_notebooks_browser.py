@@ -33,7 +33,8 @@ HOSTILE_MD = (
 # What a click on each kind of widget hits: something that changes the view.
 CLICK = {"interaction_matrix": '[data-testid="tw-label-1"]', "explorer": '[data-testid="tw-label-1"]',
          "cam_viewer": '[data-testid="tw-cam-canvas"]', "allocation_view": '[data-testid^="tw-alloc-row-"]',
-         "dataset_explorer": '[data-testid="tw-label-1"]'}
+         "dataset_explorer": '[data-testid="tw-label-1"]',
+         "text_interactions": '[data-testid="tw-token-0"]'}  # tour 06 selects its sentiment word, never token 0
 
 
 def widget_outputs(nb):
@@ -59,6 +60,8 @@ def hostile_copy(src: Path, dst: Path) -> Path:
         for key in ("feature_names", "labels"):
             if isinstance(state.get(key), list) and state[key]:
                 state[key] = [HOSTILE, *state[key][1:]]
+        if isinstance(state.get("tokens"), list) and state["tokens"] and state["tokens"][0]:
+            state["tokens"][0] = [HOSTILE, *state["tokens"][0][1:]]
     nbformat.write(nb, dst)
     return dst
 

@@ -47,7 +47,15 @@ def _results():
         "taylor_cam": (tw.taylor_cam(TinyConv().double(), img, "conv", target=1), tw.CAMViewer),
         "audit": (tw.attribution_audit(TaylorPoly(), X, methods=["occlusion_1", "shapley_value"]), tw.AllocationView),
         "effects": (tw.taylor_effects(TaylorPoly(), X), tw.AllocationView),
+        "tokens": (_token_result(), tw.TextInteractions),
     }
+
+
+def _token_result():
+    """IH per token of a tiny transformer explained from ids (embedding=)."""
+    model = tw.tiny_text_transformer(vocab=10, max_len=4, seed=0, dim=8, layers=1, heads=2, hidden=8).double()
+    return tw.integrated_hessians(model, torch.tensor([[1, 2, 3]]), target=0, embedding=model.embedding,
+                                  feature_names=["not", "<b>bad</b>", "!"])
 
 
 def test_loaded_extension_shows_each_result_as_its_widget(ip):

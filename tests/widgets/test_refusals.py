@@ -68,7 +68,12 @@ def make_single():
     return tw.InteractionMatrix(tw.integrated_hessians(smooth_mlp(4, hidden=8), torch.randn(1, 4, dtype=torch.float64)))
 
 
-WIDGETS = {"matrix": make_matrix, "global": make_global, "explorer": make_explorer, "cam": make_cam,
+def make_text():
+    G = np.random.default_rng(0).normal(size=(2, 4, 4))
+    return tw.TextInteractions(G + G.transpose(0, 2, 1), [["a", "b", "c", "d"], ["e", "f"]])
+
+
+WIDGETS = {"text": make_text, "matrix": make_matrix, "global": make_global, "explorer": make_explorer, "cam": make_cam,
            "allocation": make_allocation, "summary": make_summary, "network": make_network, "single": make_single}
 
 # Bad values named in the issue, on top of the generic ones every trait type gets (generic_bad).
@@ -82,6 +87,9 @@ SPECIFIC = {
                "diagonal": ["off", None], "tab": ["heatmap"], "top_pairs": [0, 101], "network_edges": [0, 1001],
                "dependence": ["phi"]},
     "summary": {"tab": ["matrix", "network"], "matrix": [np.ones((1, 4, 4))]},
+    "text": {"interactions": [np.ones((2, 4, 5)), np.ones((3, 4, 4))], "attributions": [np.ones((2, 5))],
+             "tokens": [[["a"] * 5, ["b"]], [["a"]], [["a"], []], [["a"], [1]]], "selected": [4], "sentence": [2],
+             "top_k": [-1, 51], "scheme": ["jet"]},
     "network": {"tab": ["matrix", "summary"], "inputs": [np.ones((3, 5))]},
     "single": {"tab": ["summary", "network"]},
     "global": {"view": ["sample"], "global_matrix": [np.ones((4, 4)), None], "matrix": [np.ones((1, 5, 5))]},

@@ -247,7 +247,7 @@ def test_every_widget_gives_a_png_in_its_display_bundle(batch, audit):
     model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Softplus(), torch.nn.Linear(8, 1)).double()
     widgets = [tw.InteractionMatrix(batch), tw.InteractionSummary(batch), tw.InteractionNetwork(batch),
                tw.Explorer(model, data[:3], data=data, sweep_features=1, sweep_points=2, tab="summary"),
-               cam_viewer(), tw.AllocationView(audit)]
+               cam_viewer(), tw.AllocationView(audit), tw.TextInteractions(batch.values[:, :4, :4].numpy(), None)]
     for w in widgets:
         data_, _ = w._repr_mimebundle_()
         assert data_["image/png"] and "make it live" in data_["text/plain"], type(w).__name__
