@@ -90,6 +90,24 @@ def jupyter_server(root: Path, notebook: str, cell: str, timeout: float = 60.0):
         yield base
 
 
+def dismiss_dialogs(page) -> list[str]:
+    """Answer every open JupyterLab dialog with its default button (Escape when it has none);
+    return their texts. On a first start under load, JupyterLab can open one (a kernel or session
+    question) over the notebook, and a click on the cell then waits behind it."""
+    texts = []
+    dialogs = page.locator(".jp-Dialog")
+    for _ in range(dialogs.count()):
+        d = dialogs.first
+        texts.append(d.inner_text()[:200])
+        accept = d.locator("button.jp-mod-accept")
+        if accept.count():
+            accept.first.click(timeout=5_000)
+        else:
+            page.keyboard.press("Escape")
+        page.wait_for_timeout(200)
+    return texts
+
+
 def run_first_cell(page, attempts: int = 6) -> None:
     """Run the open notebook's first cell until its prompt shows [*] or [n].
 
@@ -101,7 +119,11 @@ def run_first_cell(page, attempts: int = 6) -> None:
     editor = page.locator(".jp-Cell .cm-content").first
     editor.wait_for(timeout=60_000)
     for _ in range(attempts):
-        editor.click()
+        try:
+            editor.click(timeout=10_000)
+        except PlaywrightTimeout:  # something covers the cell: answer the host's dialogs, focus it directly
+            dismiss_dialogs(page)
+            editor.focus()
         page.keyboard.press("Control+Enter")
         try:
             page.wait_for_function(
@@ -110,3 +132,4 @@ def run_first_cell(page, attempts: int = 6) -> None:
             return
         except PlaywrightTimeout:
             continue
+    raise RuntimeError(f"run_first_cell: the cell did not start in {attempts} tries; open dialogs: {dismiss_dialogs(page)}")
