@@ -18,7 +18,7 @@ from .setup import (
 
 
 def integrated_gradients(
-    model, x, baseline=None, target=None, steps=None, *, rule="gauss", tol=1e-5, feature_names=None,
+    model, x, baseline=None, target=None, steps=None, *, rule="gauss", tol=adaptive.DEFAULT_TOL, feature_names=None,
     embedding_axis=None, chunk_size=None, embedding=None, forward_kwargs=None,
 ):
     """Integrated Gradients φ_i = Δ_i ∫₀¹ ∂_i f(x' + αΔ) dα.

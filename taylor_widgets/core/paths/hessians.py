@@ -23,7 +23,7 @@ from .setup import (
 
 
 def integrated_hessians(
-    model, x, baseline=None, target=None, steps=None, rows=None, *, rule="gauss", tol=1e-5,
+    model, x, baseline=None, target=None, steps=None, rows=None, *, rule="gauss", tol=adaptive.DEFAULT_TOL,
     feature_names=None, embedding_axis=None, chunk_size=None, max_bytes=None, embedding=None, forward_kwargs=None,
 ):
     """Integrated Hessians Γ: (B, *S, *S), or (B, len(rows), *S) for `rows`.
