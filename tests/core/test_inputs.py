@@ -1,4 +1,4 @@
-"""Every bad-input case gets a clear error that names the argument (DESIGN.md, Errors)."""
+"""Every bad-input case gets a clear error that names the argument (README, "Errors")."""
 import warnings
 
 import pytest
