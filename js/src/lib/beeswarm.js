@@ -38,19 +38,23 @@ export function beeswarm(xs, r, half = Infinity) {
     }
     let best = 0;
     if (blocked) {
-      // The candidate of smallest |y| (positive on a tie) that no interval covers; candidates are
-      // the intervals' ends, visited in the same order as ever, and a candidate that cannot beat
-      // the best so far is not checked, so the choice (to the bit) does not depend on the speed-up.
-      best = Infinity;
-      for (let a = 0; a < m; a++) {
-        for (let e = 0; e < 2; e++) {
-          const y = e === 0 ? HI[a] : LO[a], ay = Math.abs(y), ab = Math.abs(best);
-          if (!(ay < ab || (ay === ab && y > best))) continue;
-          let free = true;
-          for (let c = 0; c < m; c++) if (LO[c] < y && y < HI[c]) { free = false; break; }
-          if (free) best = y;
-        }
+      // The free offset of smallest |y| (positive on a tie) is an end of the run of overlapping
+      // intervals that covers 0: inside the run every point is covered (open intervals that
+      // overlap cover their union), and the run's ends are covered by none. Sort the intervals
+      // by their lower end (insertion sort: m is small) and sweep the runs.
+      for (let a = 1; a < m; a++) {
+        const lo = LO[a], hi = HI[a];
+        let b = a - 1;
+        while (b >= 0 && LO[b] > lo) { LO[b + 1] = LO[b]; HI[b + 1] = HI[b]; b--; }
+        LO[b + 1] = lo; HI[b + 1] = hi;
       }
+      let runLo = LO[0], runHi = HI[0];
+      for (let a = 1; a < m; a++) {
+        if (LO[a] < runHi) { if (HI[a] > runHi) runHi = HI[a]; } // overlaps the run: extends it
+        else if (runLo < 0 && 0 < runHi) break; // the run that covers 0 has ended
+        else { runLo = LO[a]; runHi = HI[a]; }
+      }
+      best = runHi <= -runLo ? runHi : runLo;
     }
     ys[k] = best;
     if (Math.abs(best) > top) top = Math.abs(best);

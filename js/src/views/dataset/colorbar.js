@@ -1,6 +1,6 @@
 // The feature-value colour bar shared by the summary and the dependence plot: low → high on
 // the dataset views' value scale (js/src/lib/dataset.js), drawn on a canvas context.
-import { valueLut, VALUE_LUT_SIZE } from "../../lib/dataset.js";
+import { VALUE_STOPS } from "../../lib/dataset.js";
 import { fmt } from "../../lib/format.js";
 import { ellipsize, canvasMeasure } from "../../lib/ellipsis.js";
 
@@ -9,12 +9,12 @@ import { ellipsize, canvasMeasure } from "../../lib/ellipsis.js";
  * along its side. ends: [low, high] texts.
  */
 export function drawValueBar(ctx, x, y, w, hgt, caption, ends = ["low", "high"], fg = "#444") {
-  const L = valueLut();
-  for (let k = 0; k < hgt; k++) {
-    const q = Math.round((1 - k / Math.max(1, hgt - 1)) * (VALUE_LUT_SIZE - 1)) * 4;
-    ctx.fillStyle = `rgb(${L[q]},${L[q + 1]},${L[q + 2]})`;
-    ctx.fillRect(x, y + k, w, 1);
-  }
+  // The value LUT is linear in RGB between its stops, as a canvas gradient is: one fill draws
+  // the same colours as one fillRect per pixel row (which a first draw paid for in calls).
+  const g = ctx.createLinearGradient(0, y + hgt, 0, y);
+  VALUE_STOPS.forEach((c, k) => g.addColorStop(k / (VALUE_STOPS.length - 1), c));
+  ctx.fillStyle = g;
+  ctx.fillRect(x, y, w, hgt);
   ctx.save();
   ctx.fillStyle = fg;
   ctx.font = "10px sans-serif";

@@ -2,7 +2,7 @@
 // sample is a dot at its Γ_ij, packed into a beeswarm and coloured by the value of feature i.
 // A click on a row selects the pair (the drill-down shows its dependence plot), a click on a dot
 // also picks that sample. Everything comes from traits; no kernel.
-import { topPairs, pairColumn, column, valueRange, valueIndex, indexColor, VALUE_LUT_SIZE } from "../../lib/dataset.js";
+import { topPairs, column, valueRange, indexColor, VALUE_LUT_SIZE } from "../../lib/dataset.js";
 import { beeswarm } from "../../lib/beeswarm.js";
 import { niceTicks, fmt, fmtTick } from "../../lib/format.js";
 import { memo } from "../../lib/memo.js";
@@ -18,45 +18,68 @@ const LABEL_W = 200, BAR_W = 64, AXIS_H = 34;
  * Pixel geometry of the summary for a plot width: rows (pair, values, dot x and y), axis, ticks,
  * and the dots bucketed by colour over all rows (`buckets`: colour and x, y pairs in canvas px,
  * in order of first appearance by row then sample), so that a paint fills one path per colour.
+ * Written as flat loops over typed arrays: a first draw runs this code cold (interpreted), where
+ * every call and allocation per dot shows.
  */
 export function summaryGeometry(v, plotW) {
   const { stats, M, B, d, X } = v;
   const pairs = topPairs(stats.meanAbs, d, Math.min(v.topPairs, (d * (d - 1)) / 2));
+  const P = pairs.length, dd = d * d, n = P * B;
   const r = B > 500 ? 1.5 : B > 200 ? 2 : 2.5;
+  // Γ_ij of every row and sample, and the common x range (NaN: no dot).
+  const values = new Float64Array(n);
   let lo = 0, hi = 0;
-  const cols = pairs.map((p) => pairColumn(M, B, d, p.i, p.j));
-  for (const c of cols) for (const x of c) { if (x < lo) lo = x; if (x > hi) hi = x; }
+  for (let k = 0; k < P; k++) {
+    const off = pairs[k].i * d + pairs[k].j, o = k * B;
+    for (let b = 0; b < B; b++) { const x = M[b * dd + off]; values[o + b] = x; if (x < lo) lo = x; if (x > hi) hi = x; }
+  }
   const pad = (hi - lo) * 0.04 || 1;
   lo = lo < 0 ? lo - pad : 0; hi = hi > 0 ? hi + pad : lo < 0 ? 0 : 1;
-  const px = (x) => 8 + ((x - lo) / (hi - lo)) * (plotW - 16);
-  // Each dot's colour: an index into the value LUT (0..255, −1 grey), bucketed over all rows.
-  const qs = new Int16Array(pairs.length * B), count = new Int32Array(VALUE_LUT_SIZE + 1);
+  const span = hi - lo, inner = plotW - 16;
+  const px = (x) => 8 + ((x - lo) / span) * inner;
+  const xsAll = new Float64Array(n);
+  for (let q = 0; q < n; q++) xsAll[q] = 8 + ((values[q] - lo) / span) * inner;
+  // Each dot's colour slot: 1 + its index in the value LUT (0..255), 0 grey (no input value),
+  // −1 no dot. The colour range of a feature is computed once, however many rows it is in.
+  const slots = new Int16Array(n), ranges = new Map(), top = VALUE_LUT_SIZE - 1;
   const rows = pairs.map((p, k) => {
-    const c = cols[k], xs = new Float64Array(B);
-    for (let b = 0; b < B; b++) xs[b] = px(c[b]);
+    const o = k * B, xs = xsAll.subarray(o, o + B);
     const { ys } = beeswarm(xs, r, ROW_H / 2 - r - 1);
-    const xi = X ? column(X, B, d, p.i) : null;
-    const range = xi ? valueRange(xi) : null;
+    let range = null;
+    if (X) { range = ranges.get(p.i); if (!range) ranges.set(p.i, (range = valueRange(column(X, B, d, p.i)))); }
+    const rlo = range ? range.lo : 0, rspan = range ? range.hi - range.lo : 1;
     for (let b = 0; b < B; b++) {
-      const q = Number.isFinite(xs[b]) ? (xi ? valueIndex(xi[b], range) : -1) : -2;
-      qs[k * B + b] = q;
-      if (q > -2) count[q + 1]++;
+      const x = xs[b];
+      if (!(x - x === 0)) { slots[o + b] = -1; continue; } // not finite: no dot
+      const xi = X ? X[b * d + p.i] : NaN;
+      if (!(xi - xi === 0)) { slots[o + b] = 0; continue; } // no value: grey
+      const t = (xi - rlo) / rspan;
+      slots[o + b] = 1 + Math.round((t < 0 ? 0 : t > 1 ? 1 : t) * top);
     }
-    return { ...p, values: c, xs, ys };
+    return { ...p, values: values.subarray(o, o + B), xs, ys };
   });
-  // Buckets in order of first appearance (by row, then sample), each filled in that order too.
-  const slot = new Int32Array(VALUE_LUT_SIZE + 1).fill(-1), buckets = [], fill = [];
-  rows.forEach((p, k) => {
-    const cy = k * ROW_H + ROW_H / 2;
+  // Buckets in order of first appearance (by row, then sample), each filled in that order too:
+  // a counting sort into one array of x, y pairs.
+  const S = VALUE_LUT_SIZE + 1, rank = new Int32Array(S).fill(-1), count = [], order = [];
+  for (let q = 0; q < n; q++) {
+    const c = slots[q];
+    if (c < 0) continue;
+    if (rank[c] < 0) { rank[c] = order.length; order.push(c); count.push(0); }
+    count[rank[c]]++;
+  }
+  const start = new Int32Array(order.length + 1);
+  for (let a = 0; a < order.length; a++) start[a + 1] = start[a] + 2 * count[a];
+  const xy = new Float64Array(start[order.length]), fill = start.slice(0, order.length);
+  for (let k = 0; k < P; k++) {
+    const cy = k * ROW_H + ROW_H / 2, ys = rows[k].ys, o = k * B;
     for (let b = 0; b < B; b++) {
-      const q = qs[k * B + b];
-      if (q === -2) continue;
-      let s = slot[q + 1];
-      if (s < 0) { s = slot[q + 1] = buckets.length; buckets.push({ color: indexColor(q), xy: new Float64Array(2 * count[q + 1]) }); fill.push(0); }
-      const xy = buckets[s].xy;
-      xy[fill[s]++] = p.xs[b]; xy[fill[s]++] = cy + p.ys[b];
+      const c = slots[o + b];
+      if (c < 0) continue;
+      const a = rank[c];
+      xy[fill[a]++] = xsAll[o + b]; xy[fill[a]++] = cy + ys[b];
     }
-  });
+  }
+  const buckets = order.map((c, a) => ({ color: indexColor(c - 1), xy: xy.subarray(start[a], start[a + 1]) }));
   return { rows, buckets, r, lo, hi, px, ticks: niceTicks(lo, hi, 6), width: plotW, height: rows.length * ROW_H + AXIS_H };
 }
 
