@@ -6,15 +6,17 @@ import { ellipsize, canvasMeasure } from "../../lib/ellipsis.js";
 
 /**
  * Draw a vertical bar at (x, y), w × hgt, high on top, with end labels and a caption turned
- * along its side. ends: [low, high] texts.
+ * along its side. ends: [low, high] texts; text: false draws the bar alone (the caller shows
+ * the labels as DOM).
  */
-export function drawValueBar(ctx, x, y, w, hgt, caption, ends = ["low", "high"], fg = "#444") {
+export function drawValueBar(ctx, x, y, w, hgt, caption, ends = ["low", "high"], fg = "#444", text = true) {
   // The value LUT is linear in RGB between its stops, as a canvas gradient is: one fill draws
   // the same colours as one fillRect per pixel row (which a first draw paid for in calls).
   const g = ctx.createLinearGradient(0, y + hgt, 0, y);
   VALUE_STOPS.forEach((c, k) => g.addColorStop(k / (VALUE_STOPS.length - 1), c));
   ctx.fillStyle = g;
   ctx.fillRect(x, y, w, hgt);
+  if (!text) return;
   ctx.save();
   ctx.fillStyle = fg;
   ctx.font = "10px sans-serif";

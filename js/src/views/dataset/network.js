@@ -39,7 +39,10 @@ export function createNetwork({ model }) {
   const canvas = h("canvas", { class: "tw-network-canvas", "data-testid": "tw-network-canvas", role: "img", tabindex: "0" });
   const legend = h("div", { class: "tw-muted tw-network-legend", "data-testid": "tw-network-legend" });
   const tooltip = h("div", { class: "tw-tooltip tw-hidden", role: "tooltip" });
-  el.append(canvas, legend, tooltip);
+  // Node names are DOM over the canvas (cut with a CSS ellipsis): text on a canvas forces a
+  // synchronous style recalculation and font set-up inside the first draw. The PNG export paints them.
+  const names = h("div", { class: "tw-network-names", "data-testid": "tw-network-names" });
+  el.append(canvas, names, legend, tooltip);
   const netOf = memo((stats, d, sizes, k, seed) => buildNetwork({ meanAbs: stats.meanAbs, mean: stats.mean, d, sizes: sizes.sizes, k, seed }));
   const geoOf = memo((net, sizes, S) => networkGeometry(net, sizes.sizes, S));
   let v = null, G = null;
@@ -62,6 +65,11 @@ export function createNetwork({ model }) {
       swatch(pos), h("span", {}, " mean Γ_ij > 0   "), swatch(neg), h("span", {}, ` mean Γ_ij < 0; edges: the ${G.edges.length} largest mean |Γ_ij|, width ∝ strength; layout seed ${v.layoutSeed}`),
     );
     draw();
+    names.replaceChildren(...G.nodes.map((nd) => {
+      const name = nameOf(v, nd.f), t = h("span", { class: nd.f === v.selected ? "tw-sel" : "" }, name);
+      Object.assign(t.style, { left: `${nd.x + nd.r + 3}px`, top: `${nd.y}px`, maxWidth: `${LABEL_W - 6}px` });
+      return t;
+    }));
   }
   const swatch = (c) => { const s = h("span", { class: "tw-sw" }); s.style.background = c; return s; };
 
@@ -70,11 +78,12 @@ export function createNetwork({ model }) {
     canvas.width = Math.round(G.W * dpr); canvas.height = Math.round(G.H * dpr);
     canvas.style.width = `${G.W}px`; canvas.style.height = `${G.H}px`;
     const ctx = canvas.getContext && canvas.getContext("2d");
-    if (ctx) { ctx.setTransform(dpr, 0, 0, dpr, 0, 0); paint(ctx); }
+    if (ctx) { ctx.setTransform(dpr, 0, 0, dpr, 0, 0); paint(ctx, "#222", false); }
   }
 
-  /** Edges, nodes and labels on ctx at its current transform (also used by the PNG export). */
-  function paint(ctx, fg = "#222") {
+  /** Edges and nodes on ctx at its current transform, and with `text` the names too (the PNG
+   * export; on screen they are DOM). */
+  function paint(ctx, fg = "#222", text = true) {
     ctx.clearRect(0, 0, G.W, G.H);
     const [pos, neg] = edgeColors(v);
     const sel = v.selected, pair = v.pair;
@@ -90,17 +99,17 @@ export function createNetwork({ model }) {
       if (on) { ctx.globalAlpha = 1; ctx.strokeStyle = "#000"; ctx.lineWidth = 1; ctx.setLineDash([3, 3]); ctx.stroke(); ctx.setLineDash([]); }
     }
     ctx.globalAlpha = 1;
-    ctx.font = "11px sans-serif"; ctx.textBaseline = "middle"; ctx.textAlign = "left";
-    const measure = canvasMeasure(ctx);
     for (const nd of G.nodes) {
       const on = nd.f === sel;
       ctx.fillStyle = on ? "#1976d2" : "#e8e8e8";
       ctx.strokeStyle = on ? "#0d47a1" : "#555";
       ctx.lineWidth = on ? 2 : 1;
       ctx.beginPath(); ctx.arc(nd.x, nd.y, nd.r, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
-      ctx.fillStyle = fg;
-      ctx.fillText(ellipsize(nameOf(v, nd.f), LABEL_W - 6, measure), nd.x + nd.r + 3, nd.y);
     }
+    if (!text) return;
+    ctx.font = "11px sans-serif"; ctx.textBaseline = "middle"; ctx.textAlign = "left"; ctx.fillStyle = fg;
+    const measure = canvasMeasure(ctx);
+    for (const nd of G.nodes) ctx.fillText(ellipsize(nameOf(v, nd.f), LABEL_W - 6, measure), nd.x + nd.r + 3, nd.y);
   }
 
   function hit(e) {

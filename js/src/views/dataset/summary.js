@@ -88,9 +88,16 @@ export function createSummary({ model }) {
   const labels = h("div", { class: "tw-summary-labels" });
   const canvas = h("canvas", { class: "tw-summary-canvas", "data-testid": "tw-summary-canvas", role: "img", tabindex: "0" });
   const bar = h("canvas", { class: "tw-summary-bar" });
+  // Axis and colour-bar text are DOM over the canvases: text on a canvas forces a synchronous
+  // style recalculation and font set-up inside the first draw; the PNG export paints it instead.
+  const axis = h("div", { class: "tw-summary-axis", "data-testid": "tw-summary-axis", "aria-hidden": "true" });
+  const barText = h("div", { class: "tw-summary-bartext", "aria-hidden": "true" });
+  const plot = h("div", { class: "tw-summary-plot" }), barBox = h("div", { class: "tw-summary-plot" });
+  plot.append(canvas, axis);
+  barBox.append(bar, barText);
   const note = h("div", { class: "tw-muted tw-summary-note" });
   const tooltip = h("div", { class: "tw-tooltip tw-hidden", role: "tooltip" });
-  el.append(labels, canvas, bar, note, tooltip);
+  el.append(labels, plot, barBox, note, tooltip);
   // Recomputed only when the batch, the inputs, the row count or the width change (v is current).
   const geometryOf = memo((stats, M, X, top, plotW) => summaryGeometry(v, plotW));
   let v = null, G = null;
@@ -116,7 +123,25 @@ export function createSummary({ model }) {
       : "no input values: dots are grey (pass x= to colour them by feature value)";
     note.style.gridColumn = "1 / -1";
     draw();
+    axisText();
   }
+
+  /** Tick labels and the axis title under the plot, and the colour bar's ends and caption. */
+  function axisText() {
+    const rowsH = G.rows.length * ROW_H;
+    const place = (text, x, y, cls = "tw-axis-tick") => {
+      const t = h("span", { class: cls }, text);
+      Object.assign(t.style, { left: `${x}px`, top: `${y}px` });
+      return t;
+    };
+    axis.replaceChildren(...G.ticks.map((t) => place(fmtTick(t), G.px(t), rowsH + 5)),
+      place(`Γ_ij of each sample (${v.valueLabel})`, G.width / 2, rowsH + 18));
+    const barH = barHeight();
+    const caption = place("feature value", 6 + 10 + 4, 4 + barH / 2, "tw-bar-caption");
+    caption.style.maxHeight = `${Math.max(0, barH - 40)}px`;
+    barText.replaceChildren(place("high", 6 + 10 + 3, 4, "tw-bar-end"), place("low", 6 + 10 + 3, 4 + barH - 12, "tw-bar-end"), caption);
+  }
+  const barHeight = () => Math.max(40, G.height - AXIS_H - 8);
 
   const isSelected = (p) => v.pair && ((v.pair[0] === p.i && v.pair[1] === p.j) || (v.pair[0] === p.j && v.pair[1] === p.i));
 
@@ -127,17 +152,18 @@ export function createSummary({ model }) {
     bar.width = Math.round(BAR_W * dpr); bar.height = Math.round(G.height * dpr);
     bar.style.width = `${BAR_W}px`; bar.style.height = `${G.height}px`;
     const ctx = canvas.getContext && canvas.getContext("2d");
-    if (ctx) { ctx.setTransform(dpr, 0, 0, dpr, 0, 0); paint(ctx); }
+    if (ctx) { ctx.setTransform(dpr, 0, 0, dpr, 0, 0); paint(ctx, false); }
     const bctx = bar.getContext && bar.getContext("2d");
     if (bctx) {
       bctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       bctx.clearRect(0, 0, BAR_W, G.height);
-      drawValueBar(bctx, 6, 4, 10, Math.max(40, G.height - AXIS_H - 8), "feature value", ["low", "high"]);
+      drawValueBar(bctx, 6, 4, 10, barHeight(), "feature value", ["low", "high"], "#444", false);
     }
   }
 
-  /** The rows, dots and axis on ctx at its current transform (also used by the PNG export). */
-  function paint(ctx) {
+  /** The rows, dots and axis on ctx at its current transform; `text`: the tick labels and axis
+   * title too (the PNG export; on screen they are DOM). */
+  function paint(ctx, text = true) {
     const W = G.width, rowsH = G.rows.length * ROW_H;
     ctx.clearRect(0, 0, W, G.height);
     G.rows.forEach((p, k) => {
@@ -160,9 +186,12 @@ export function createSummary({ model }) {
       ctx.strokeStyle = "#000"; ctx.lineWidth = 1.2;
       ctx.beginPath(); ctx.arc(p.xs[s], cy + p.ys[s], G.r + 1.5, 0, 2 * Math.PI); ctx.stroke();
     });
-    ctx.fillStyle = "#555"; ctx.font = "10px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "top";
+    ctx.fillStyle = "#555";
     ctx.fillRect(0, rowsH, W, 1);
-    for (const t of G.ticks) { const x = G.px(t); ctx.fillRect(Math.round(x), rowsH, 1, 4); ctx.fillText(fmtTick(t), x, rowsH + 5); }
+    for (const t of G.ticks) ctx.fillRect(Math.round(G.px(t)), rowsH, 1, 4);
+    if (!text) return;
+    ctx.font = "10px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "top";
+    for (const t of G.ticks) ctx.fillText(fmtTick(t), G.px(t), rowsH + 5);
     ctx.fillText(`Γ_ij of each sample (${v.valueLabel})`, W / 2, rowsH + 18);
   }
 

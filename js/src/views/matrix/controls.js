@@ -9,7 +9,7 @@ import { VIEWS } from "../../lib/global.js";
 import { h, labelled } from "../shared/dom.js";
 import { commit } from "../shared/trait_cache.js";
 
-const MAX_SAMPLE_OPTIONS = 200; // beyond this a <select> is unwieldy: use a number field
+const MAX_SAMPLE_OPTIONS = 50; // beyond this a <select> is unwieldy (and slow to build): use a number field
 
 function options(select, values, labels = values) {
   select.replaceChildren(...values.map((v, k) => { const o = h("option", { value: String(v) }, String(labels[k])); return o; }));

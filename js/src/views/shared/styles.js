@@ -24,7 +24,17 @@ const CSS = `
 .tw-summary-labels { position: relative; overflow: hidden; }
 .tw-summary-canvas, .tw-network-canvas { display: block; cursor: pointer; }
 .tw-summary-note { font-size: 11px; margin-top: 2px; }
+.tw-summary-plot { position: relative; }
+.tw-summary-axis, .tw-summary-bartext { position: absolute; left: 0; top: 0; pointer-events: none; font-size: 10px; line-height: 12px; color: var(--jp-ui-font-color2, #555); }
+.tw-summary-axis .tw-axis-tick { position: absolute; transform: translateX(-50%); white-space: nowrap; }
+.tw-summary-bartext .tw-bar-end { position: absolute; white-space: nowrap; }
+.tw-summary-bartext .tw-bar-caption { position: absolute; writing-mode: vertical-rl; transform: translateY(-50%); white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
 .tw-network { position: relative; }
+.tw-network-names { position: absolute; left: 0; top: 0; pointer-events: none; font-size: 11px; line-height: 13px; }
+.tw-network-names span { position: absolute; transform: translateY(-50%); white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+  text-shadow: 0 0 2px var(--jp-layout-color0, #fff), 0 0 2px var(--jp-layout-color0, #fff); }
+.tw-network-names span.tw-sel { font-weight: 600; }
 .tw-network-legend { font-size: 11px; margin-top: 2px; max-width: 640px; }
 .tw-network-legend .tw-sw { display: inline-block; width: 14px; height: 4px; vertical-align: middle; }
 .tw-dependence select { font-size: 11px; }
