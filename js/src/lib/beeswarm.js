@@ -18,20 +18,20 @@ export function beeswarm(xs, r, half = Infinity) {
   const ys = new Float64Array(n);
   const idx = orderByX(xs);
   const D = 2 * r, D2 = D * D;
-  const placed = new Int32Array(idx.length); // indices, in x order
+  // The placed dots' x and offset, in x order (flat, so that the scan below reads them directly).
+  const PX = new Float64Array(idx.length), PY = new Float64Array(idx.length);
   // Forbidden offsets around the near neighbours (open intervals), reused for every dot.
   const LO = new Float64Array(idx.length), HI = new Float64Array(idx.length);
   let np = 0, start = 0, top = 0;
   for (let t = 0; t < idx.length; t++) {
     const k = idx[t];
     const x = xs[k];
-    while (start < np && x - xs[placed[start]] >= D) start++; // too far left to touch
+    while (start < np && x - PX[start] >= D) start++; // too far left to touch
     let m = 0, blocked = false;
     for (let q = start; q < np; q++) {
-      const j = placed[q], dx = x - xs[j];
-      const h = Math.sqrt(Math.max(0, D2 - dx * dx));
-      if (h > 0) {
-        const lo = ys[j] - h, hi = ys[j] + h;
+      const dx = x - PX[q], h2 = D2 - dx * dx;
+      if (h2 > 0) {
+        const h = Math.sqrt(h2), lo = PY[q] - h, hi = PY[q] + h;
         LO[m] = lo; HI[m] = hi; m++;
         if (lo < 0 && 0 < hi) blocked = true;
       }
@@ -58,7 +58,7 @@ export function beeswarm(xs, r, half = Infinity) {
     }
     ys[k] = best;
     if (Math.abs(best) > top) top = Math.abs(best);
-    placed[np++] = k;
+    PX[np] = x; PY[np] = best; np++;
   }
   const squeeze = top > half && half > 0 ? half / top : 1;
   if (squeeze < 1) for (let k = 0; k < n; k++) ys[k] *= squeeze;

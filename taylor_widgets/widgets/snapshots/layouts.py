@@ -111,8 +111,9 @@ def force_layout(n: int, edges: list[dict], seed: int = 0, iterations: int | Non
     pos = [rand() for _ in range(2 * n)]
     if n < 2:
         return np.array([[0.5, 0.5]] if n == 1 else np.zeros((0, 2)))
-    iters = iterations if iterations is not None else (300 if n <= 100 else 120)
+    iters = iterations if iterations is not None else (100 if n <= 100 else 50)
     K = math.sqrt(1 / n)
+    K2 = K * K
     wmax = 0.0
     for e in edges:
         if e["w"] > wmax:
@@ -121,19 +122,24 @@ def force_layout(n: int, edges: list[dict], seed: int = 0, iterations: int | Non
         temp = 0.1 * (1 - it / iters)
         disp = [0.0] * (2 * n)
         for a in range(n):
+            ax, ay = pos[2 * a], pos[2 * a + 1]
+            sx = sy = 0.0
             for b in range(a + 1, n):
-                dx = pos[2 * a] - pos[2 * b]
-                dy = pos[2 * a + 1] - pos[2 * b + 1]
+                dx = ax - pos[2 * b]
+                dy = ay - pos[2 * b + 1]
                 d2 = dx * dx + dy * dy
                 if d2 < 1e-12:
                     dx = 1e-6 * (a - b)
                     dy = 1e-6
                     d2 = dx * dx + dy * dy
-                f = (K * K) / d2
-                disp[2 * a] += dx * f
-                disp[2 * a + 1] += dy * f
-                disp[2 * b] -= dx * f
-                disp[2 * b + 1] -= dy * f
+                f = K2 / d2
+                fx, fy = dx * f, dy * f
+                sx += fx
+                sy += fy
+                disp[2 * b] -= fx
+                disp[2 * b + 1] -= fy
+            disp[2 * a] += sx
+            disp[2 * a + 1] += sy
         for e in edges:
             a, b = e["a"], e["b"]
             dx = pos[2 * a] - pos[2 * b]
