@@ -43,6 +43,21 @@ describe("codec", () => {
     expect(decode({ ...encode([1, -2, 3, -4], [2, 2]), absmax: [4] }).absmax).toEqual([4]);
     expect(decode(encode([1, 2])).absmax).toBe(null);
   });
+  it("keeps Python's float64 pair statistics of a (B ≥ 2, d, d) batch, at any byte offset", () => {
+    const stats = Float64Array.from({ length: 8 }, (_, k) => k / 3); // 2 × (2 × 2)
+    const t = { ...encode([1, -2, 3, -4, 5, -6, 7, -8], [2, 2, 2]), pairstats: new DataView(stats.buffer) };
+    const ps = decode(t).pairStats;
+    expect(Array.from(ps.meanAbs)).toEqual([0, 1 / 3, 2 / 3, 1]);
+    expect(Array.from(ps.mean)).toEqual([4 / 3, 5 / 3, 2, 7 / 3]);
+    // inside a larger message buffer, 4 bytes in (not 8-aligned): copied out, same values
+    const big = new Uint8Array(4 + 64);
+    big.set(new Uint8Array(stats.buffer), 4);
+    const moved = decode({ ...t, pairstats: new DataView(big.buffer, 4, 64) }).pairStats;
+    expect(Array.from(moved.mean)).toEqual(Array.from(ps.mean));
+    expect(decode({ ...t, pairstats: new DataView(stats.buffer, 0, 56) }).pairStats).toBe(null); // wrong size
+    expect(decode({ ...encode([1, 2, 3, 4], [1, 2, 2]), pairstats: new DataView(stats.buffer, 0, 32) }).pairStats).toBe(null); // B = 1
+    expect(decode(encode([1, -2, 3, -4, 5, -6, 7, -8], [2, 2, 2])).pairStats).toBe(null); // none sent
+  });
   it("slices (B, d, d) and (B, d) arrays by sample", () => {
     const a = decode(offsetTrait());
     expect(Array.from(matrixSlice(a, 1))).toEqual([5, 6, 7, 8]);

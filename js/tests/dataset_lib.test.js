@@ -93,6 +93,17 @@ describe("beeswarm packing", () => {
   it("orders by x, ties by index, without the non-finite", () => {
     expect([...orderByX([3, 1, NaN, 1, -Infinity, 2, 3, 0])]).toEqual([7, 1, 3, 5, 0, 6]);
     expect([...orderByX([])]).toEqual([]);
+    expect([...orderByX([5, 5, NaN, 5])]).toEqual([0, 1, 3]);
+    // against a stable comparison sort: ties, clusters, negatives, a far outlier, tiny gaps
+    const rand = mulberry32(17);
+    for (let t = 0; t < 50; t++) {
+      const xs = Array.from({ length: Math.floor(rand() * 300) }, () => {
+        const u = rand();
+        return u < 0.05 ? NaN : u < 0.2 ? Math.round(rand() * 4) : u < 0.22 ? 1e6 * (rand() - 0.5) : u < 0.3 ? 1 + rand() * 1e-12 : 100 * (rand() - 0.5);
+      });
+      const ref = xs.map((_, k) => k).filter((k) => Number.isFinite(xs[k])).sort((a, b) => xs[a] - xs[b] || a - b);
+      expect([...orderByX(xs)]).toEqual(ref);
+    }
   });
   it("leaves non-finite values at offset 0 and out of the packing", () => {
     const { ys } = beeswarm([5, NaN, 5], 2);

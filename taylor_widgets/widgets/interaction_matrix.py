@@ -91,8 +91,9 @@ class InteractionMatrix(TaylorWidget, bundle="interaction_matrix"):
     _fixed_aggregate = None  # how a given global-only matrix was made (it cannot be re-aggregated)
 
     # --- data (Python → JS) ---
-    matrix = Float32Array(("B", "d", "d")).tag(sync=True)
-    """(B, d, d) float32: Γ for each sample; shape [0] for a global-only widget (B = 0)."""
+    matrix = Float32Array(("B", "d", "d"), pair_stats=True).tag(sync=True)
+    """(B, d, d) float32: Γ for each sample; shape [0] for a global-only widget (B = 0). A batch
+    (B ≥ 2) is sent with its mean |Γ_ij| and mean Γ_ij for the dataset views."""
     attributions = Float32Array(("B", "d"), optional=True).tag(sync=True)
     """(B, d) float32: φ = row sums of Γ, or shape [0] when unknown."""
     inputs = Float32Array(("B", "d"), optional=True).tag(sync=True)

@@ -71,10 +71,32 @@ def slice_abs_max(arr: np.ndarray) -> list[float] | None:
     return [float(v) for v in a.max(axis=1)]
 
 
-def array_to_json(value, widget=None) -> dict:
+def batch_pair_stats(arr: np.ndarray) -> np.ndarray | None:
+    """(2, d, d) float64: mean |Γ_ij| and mean Γ_ij over the B ≥ 2 slices of a (B, d, d) array.
+
+    Summed slice by slice in float64 and divided by B, as js/src/lib/dataset.js `pairStats` does
+    (NaN skipped), so that both give the same numbers to the bit and so the same top pairs, ties
+    included. It travels with the matrix so that the dataset views' first draw needs no pass of
+    its own over B·d² values. Other shapes get none.
+    """
+    if arr.ndim != 3 or arr.shape[0] < 2 or arr.shape[1] != arr.shape[2]:
+        return None
+    out = np.zeros((2, *arr.shape[1:]))
+    for b in range(arr.shape[0]):
+        mb = arr[b].astype(np.float64)
+        mb[np.isnan(mb)] = 0.0
+        out[0] += np.abs(mb)
+        out[1] += mb
+    out /= arr.shape[0]
+    return out
+
+
+def array_to_json(value, widget=None, *, pair_stats: bool = False) -> dict:
     """Serialize an array trait: float32, C order; an empty array is shape [0] with b"" bytes.
 
-    2-d and 3-d arrays also carry "absmax" (see slice_abs_max), a short JSON list.
+    2-d and 3-d arrays also carry "absmax" (see slice_abs_max), a short JSON list. With
+    pair_stats, a (B ≥ 2, d, d) batch also carries "pairstats", the float64 bytes of
+    batch_pair_stats.
     """
     arr = as_float32(value)
     if arr.size == 0:
@@ -83,6 +105,9 @@ def array_to_json(value, widget=None) -> dict:
     absmax = slice_abs_max(arr)
     if absmax is not None:
         out["absmax"] = absmax
+    stats = batch_pair_stats(arr) if pair_stats else None
+    if stats is not None:
+        out["pairstats"] = memoryview(np.ascontiguousarray(stats, dtype="<f8")).cast("B")
     return out
 
 

@@ -9,6 +9,7 @@ and leave `selected`, the names or the other arrays stale.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from typing import Callable
 
@@ -38,13 +39,16 @@ class Float32Array(t.TraitType):
 
     info_text = "a float32 array"
 
-    def __init__(self, shape=None, *, ndim=None, optional=False, low=None, high=None, refuse=None, **kwargs):
+    def __init__(self, shape=None, *, ndim=None, optional=False, low=None, high=None, refuse=None,
+                 pair_stats=False, **kwargs):
         self.shape = None if shape is None else tuple(shape)
         self.ndim = len(self.shape) if self.shape is not None else ndim
         self.optional, self.low, self.high, self.refuse = optional, low, high, refuse
         kwargs.setdefault("default_value", np.zeros(EMPTY_SHAPE, dtype=np.float32))
         super().__init__(**kwargs)
-        self.tag(sync=True, to_json=array_to_json, from_json=self._from_json)
+        # pair_stats: a (B, d, d) batch travels with its mean |Γ_ij| and mean Γ_ij (serialize.py)
+        to_json = functools.partial(array_to_json, pair_stats=True) if pair_stats else array_to_json
+        self.tag(sync=True, to_json=to_json, from_json=self._from_json)
 
     def _from_json(self, value, widget=None):
         return array_from_json(value, widget, self.name or "array")

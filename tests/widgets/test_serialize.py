@@ -34,6 +34,37 @@ def test_matrices_carry_the_max_abs_finite_value_of_each_slice():
     np.testing.assert_array_equal(back, as_float32(m))
 
 
+def _sequential_pair_stats(m):
+    """mean |Γ_ij| and mean Γ_ij summed sample by sample in float64: dataset.js's order."""
+    acc = np.zeros((2, *m.shape[1:]))
+    for b in range(m.shape[0]):
+        acc[0] += np.abs(m[b].astype(np.float64))
+        acc[1] += m[b].astype(np.float64)
+    return acc / m.shape[0]
+
+
+def test_a_batch_matrix_carries_its_pair_statistics_in_float64():
+    m = np.random.default_rng(0).normal(size=(7, 4, 4)).astype(np.float32)
+    wire = array_to_json(m, pair_stats=True)
+    stats = np.frombuffer(bytes(wire["pairstats"]), dtype="<f8").reshape(2, 4, 4)
+    np.testing.assert_array_equal(stats, _sequential_pair_stats(m))  # to the bit
+    np.testing.assert_allclose(stats[0], np.abs(m).mean(0), rtol=1e-6)
+    np.testing.assert_allclose(stats[1], m.mean(0), rtol=1e-5, atol=1e-7)
+    assert "pairstats" not in array_to_json(m)  # only the traits that ask for it
+    assert "pairstats" not in array_to_json(m[:1], pair_stats=True)  # one sample: no dataset views
+    assert "pairstats" not in array_to_json(np.zeros((3, 2, 5)), pair_stats=True)  # not square
+
+
+def test_the_matrix_trait_sends_pair_statistics_for_a_batch_only():
+    import taylor_widgets as tw
+
+    m = np.random.default_rng(1).normal(size=(5, 3, 3)).astype(np.float32)
+    state = tw.InteractionMatrix(m).get_state()
+    assert bytes(state["matrix"]["pairstats"]) == _sequential_pair_stats(m).astype("<f8").tobytes()
+    assert "pairstats" not in tw.InteractionMatrix(m[0]).get_state()["matrix"]
+    assert "pairstats" not in state["global_matrix"]
+
+
 def test_roundtrip_is_byte_exact():
     a = np.random.default_rng(0).normal(size=(3, 4, 4)).astype(np.float32)
     a[0, 0, 0], a[1, 1, 1] = np.float32(1e-38), np.float32(-3.4e38)

@@ -169,6 +169,19 @@ def test_python_network_layout_is_the_js_layout_to_the_last_bit():
     assert json.loads(js_rand.stdout) == [r(), r(), r()]
 
 
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node to run the JS statistics")
+def test_the_pair_statistics_python_sends_are_dataset_js_pair_stats_to_the_bit():
+    from taylor_widgets.widgets.serialize import array_to_json
+
+    m = np.random.default_rng(4).normal(size=(9, 5, 5)).astype(np.float32)
+    sent = np.frombuffer(bytes(array_to_json(m, pair_stats=True)["pairstats"]), dtype="<f8")
+    script = ("import('./js/src/lib/dataset.js').then((m) => { const a = Float32Array.from(JSON.parse(process.argv[1]));"
+              " const s = m.pairStats(a, 9, 5); console.log(JSON.stringify([...s.meanAbs, ...s.mean])); });")
+    out = subprocess.run(["node", "--input-type=module", "-e", script, json.dumps(m.reshape(-1).astype(float).tolist())],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    np.testing.assert_array_equal(sent, np.array(json.loads(out.stdout)))
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node to run the JS beeswarm")
 def test_python_beeswarm_is_the_js_beeswarm():
     xs = list(np.random.default_rng(2).normal(100, 15, 60))

@@ -2,7 +2,7 @@
 // The view may be a DataView into a larger buffer (ipywidgets slices one message
 // buffer), so byteOffset must be honoured or we would read a neighbour's bytes.
 
-const EMPTY = Object.freeze({ data: new Float32Array(0), shape: [0], size: 0, absmax: null });
+const EMPTY = Object.freeze({ data: new Float32Array(0), shape: [0], size: 0, absmax: null, pairStats: null });
 
 /** Float32Array over `view` (DataView | ArrayBuffer | TypedArray), without copying when aligned. */
 export function toFloat32(view) {
@@ -21,6 +21,18 @@ export function toFloat32(view) {
   throw new TypeError("codec: unsupported array view");
 }
 
+/** Float64Array over `view` (DataView | ArrayBuffer | Float64Array), copied when not 8-byte aligned. */
+function toFloat64(view) {
+  if (view instanceof Float64Array) return view;
+  if (view instanceof ArrayBuffer) return new Float64Array(view, 0, Math.floor(view.byteLength / 8));
+  if (ArrayBuffer.isView(view)) {
+    const n = Math.floor(view.byteLength / 8);
+    if (view.byteOffset % 8 !== 0) return new Float64Array(view.buffer.slice(view.byteOffset, view.byteOffset + n * 8));
+    return new Float64Array(view.buffer, view.byteOffset, n);
+  }
+  return null;
+}
+
 /** Decode one array trait; anything missing or empty decodes to shape [0]. */
 export function decode(trait) {
   if (!trait || trait.view == null) return EMPTY;
@@ -33,7 +45,17 @@ export function decode(trait) {
   // Python sends max |finite value| per trailing 2-d slice with (r, c) and (B, r, c) arrays.
   const n = shape.length === 3 ? shape[0] : 1;
   const absmax = Array.isArray(trait.absmax) && trait.absmax.length === n && shape.length >= 2 ? trait.absmax.map(Number) : null;
-  return { data, shape, size, absmax };
+  return { data, shape, size, absmax, pairStats: decodePairStats(trait.pairstats, shape) };
+}
+
+/**
+ * A (B ≥ 2, d, d) batch's mean |Γ_ij| and mean Γ_ij as Python sent them (float64, 2·d·d values:
+ * the same numbers as lib/dataset.js pairStats), or null when absent or of the wrong size.
+ */
+function decodePairStats(view, shape) {
+  if (view == null || shape.length !== 3 || shape[0] < 2 || shape[1] !== shape[2]) return null;
+  const f = toFloat64(view), dd = shape[1] * shape[2];
+  return f && f.length === 2 * dd ? { meanAbs: f.subarray(0, dd), mean: f.subarray(dd) } : null;
 }
 
 /** Encode a (d,) or shaped float array in the trait form; JS → Python goes through model.set. */

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..serialize import batch_pair_stats
 from .canvas import Canvas, ellipsize
 from .colors import diverging_rgb, value_lut, value_range, value_rgb
 from .layouts import beeswarm, build_network, top_pairs
@@ -13,16 +14,10 @@ ROW_H, LABEL_W, BAR_W = 0.26, 2.0, 0.8  # inches: the view's 26 px rows, 200 px 
 
 
 def pair_stats(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(mean |Γ_ij|, mean Γ_ij) over the batch, summed sample by sample as dataset.js does, so
-    that ties and the layout come out the same to the last bit."""
-    M = np.asarray(M, dtype=np.float32)
-    mean_abs = np.zeros(M.shape[1:], dtype=np.float64)
-    mean = np.zeros(M.shape[1:], dtype=np.float64)
-    for b in range(M.shape[0]):
-        mb = M[b].astype(np.float64)
-        mean_abs += np.abs(mb)
-        mean += mb
-    return mean_abs / M.shape[0], mean / M.shape[0]
+    """(mean |Γ_ij|, mean Γ_ij) over the batch: the numbers the view gets with the matrix
+    (serialize.batch_pair_stats), so that ties and the layout come out the same to the last bit."""
+    stats = batch_pair_stats(np.asarray(M, dtype=np.float32))
+    return stats[0], stats[1]
 
 
 def node_sizes(w, mean_abs: np.ndarray) -> tuple[np.ndarray, str]:

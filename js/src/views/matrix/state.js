@@ -40,8 +40,9 @@ export function createState(model, tabs = TABS) {
   const visibleOf = memo((order, scores, top_n, names, query) => visibleFeatures({ order, scores, top_n, names, query }));
   const extentsOf = memo((m, d, hint) => (m ? diagonalExtents(m, d, hint) : { diag: 0, off: 0 }));
   const scaleOf = memo((ext, mode, user) => diagonalScale(ext, mode, user));
-  // Dataset views: mean |Γ_ij| and mean Γ_ij over the batch, once per matrix trait value.
-  const statsOf = memo((M, B, d) => (B >= 2 && M.shape.length === 3 ? pairStats(M.data, B, d) : null));
+  // Dataset views: mean |Γ_ij| and mean Γ_ij over the batch, once per matrix trait value; Python
+  // sends them with the matrix (no pass over B·d² values here), JS computes them otherwise.
+  const statsOf = memo((M, B, d) => (B >= 2 && M.shape.length === 3 ? M.pairStats || pairStats(M.data, B, d) : null));
   const sizesOf = memo((phiA, B, d, stats) => (stats ? nodeSizes(phiA.size === B * d ? phiA.data : null, B, d, stats.meanAbs) : null));
   const nonNegOf = memo((m) => !!m && m.length > 0 && isNonNegative(m));
   // The same list back for the same trait value, so drill-panel and canvas keys stay stable.
