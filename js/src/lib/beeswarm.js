@@ -27,32 +27,28 @@ export function beeswarm(xs, r, half = Infinity) {
     const k = idx[t];
     const x = xs[k];
     while (start < np && x - PX[start] >= D) start++; // too far left to touch
-    let m = 0, blocked = false;
+    // The neighbours' forbidden intervals (open). When some cover 0, their union is a run
+    // (runLo, runHi), grown by any interval that overlaps it past an end, until none does:
+    // every point inside is then covered and both ends are free, so the free offset of smallest
+    // |y| (positive on a tie) is one of the ends. No sort, no candidate checks; the same offsets.
+    let m = 0, runLo = 0, runHi = 0;
     for (let q = start; q < np; q++) {
       const dx = x - PX[q], h2 = D2 - dx * dx;
       if (h2 > 0) {
         const h = Math.sqrt(h2), lo = PY[q] - h, hi = PY[q] + h;
         LO[m] = lo; HI[m] = hi; m++;
-        if (lo < 0 && 0 < hi) blocked = true;
+        if (lo < 0 && 0 < hi) { if (lo < runLo) runLo = lo; if (hi > runHi) runHi = hi; }
       }
     }
     let best = 0;
-    if (blocked) {
-      // The free offset of smallest |y| (positive on a tie) is an end of the run of overlapping
-      // intervals that covers 0: inside the run every point is covered (open intervals that
-      // overlap cover their union), and the run's ends are covered by none. Sort the intervals
-      // by their lower end (insertion sort: m is small) and sweep the runs.
-      for (let a = 1; a < m; a++) {
-        const lo = LO[a], hi = HI[a];
-        let b = a - 1;
-        while (b >= 0 && LO[b] > lo) { LO[b + 1] = LO[b]; HI[b + 1] = HI[b]; b--; }
-        LO[b + 1] = lo; HI[b + 1] = hi;
-      }
-      let runLo = LO[0], runHi = HI[0];
-      for (let a = 1; a < m; a++) {
-        if (LO[a] < runHi) { if (HI[a] > runHi) runHi = HI[a]; } // overlaps the run: extends it
-        else if (runLo < 0 && 0 < runHi) break; // the run that covers 0 has ended
-        else { runLo = LO[a]; runHi = HI[a]; }
+    if (runHi > 0) {
+      for (let grown = true; grown;) {
+        grown = false;
+        for (let a = 0; a < m; a++) {
+          const lo = LO[a], hi = HI[a];
+          if (lo < runHi && hi > runHi) { runHi = hi; grown = true; }
+          if (hi > runLo && lo < runLo) { runLo = lo; grown = true; }
+        }
       }
       best = runHi <= -runLo ? runHi : runLo;
     }
