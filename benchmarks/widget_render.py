@@ -1,5 +1,5 @@
 """Widget speed in headless Chromium: draw and redraw of a 1000×1000 matrix, first draw of the
-dataset views (200 samples × 20 pairs), and the round trip from a baseline edit to a redrawn
+dataset views (200 samples × 20 pairs, of d = 20 and d = 100 features), and the round trip from a baseline edit to a redrawn
 heatmap for a d=32 MLP (Python recompute + browser).
 
     .venv/bin/python benchmarks/widget_render.py [--d 1000] [--repeats 5] [--skip-roundtrip]
@@ -162,6 +162,7 @@ def main():
         try:
             bench_matrix(browser, args.d, args.repeats)
             bench_dataset_views(browser, args.repeats)
+            bench_dataset_views(browser, args.repeats, d=100)  # the network then draws its 60 strongest nodes
             bench_python_recompute(args.repeats)
             if not args.skip_roundtrip:
                 bench_roundtrip(browser, args.repeats)
