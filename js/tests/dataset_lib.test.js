@@ -82,12 +82,18 @@ describe("beeswarm packing", () => {
     for (let t = 0; t < 60; t++) {
       const xs = Array.from({ length: 1 + Math.floor(rand() * 250) }, () => {
         const u = rand();
-        return u < 0.03 ? NaN : u < 0.1 ? 200 : u < 0.3 ? Math.round(200 + 40 * (rand() - 0.5)) : 200 + 80 * (rand() + rand() - 1);
+        return u < 0.03 ? NaN : u < 0.1 ? 200 : u < 0.3 ? Math.round(200 + 40 * (rand() - 0.5))
+          : u < 0.33 ? (u < 0.315 ? -0 : 0) : u < 0.36 ? 201 + rand() * 1e-9 : 200 + 80 * (rand() + rand() - 1);
       });
       const [r, half] = [[2.5, 9.5], [2, Infinity], [1.5, 4]][t % 3];
-      const fast = beeswarm(xs, r, half), ref = plain(xs, r, half);
-      expect(fast.squeeze).toBe(ref.squeeze);
-      fast.ys.forEach((y, k) => expect(Object.is(y, ref.ys[k])).toBe(true));
+      const ref = plain(xs, r, half);
+      // the WebAssembly kernel (Node runs it) and the JavaScript loop, both against the plain rule
+      for (const kernel of [true, false]) {
+        const fast = beeswarm(xs, r, half, { kernel });
+        expect(fast.kernel).toBe(kernel);
+        expect(fast.squeeze).toBe(ref.squeeze);
+        fast.ys.forEach((y, k) => expect(Object.is(y, ref.ys[k])).toBe(true));
+      }
     }
   });
   it("orders by x, ties by index, without the non-finite", () => {

@@ -10,6 +10,7 @@ A mount point holds the widget's picture until then, so a reader without JavaScr
 The Content-Security-Policy allows no request at all (`default-src 'none'`; images and fonts only
 from data: and blob: URLs) and runs only the scripts that carry this page's nonce: markup that
 slipped through the sanitiser of markdown or HTML outputs could not run a script or load anything.
+Those scripts may compile WebAssembly ('wasm-unsafe-eval'), which the summary view uses.
 """
 from __future__ import annotations
 
@@ -26,7 +27,10 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 #: styling models are ipywidgets' own).
 SKIP_TRAITS = frozenset({"_esm", "_css", "layout", "tabbable", "tooltip", "_dom_classes"})
 
-CSP = ("default-src 'none'; script-src 'nonce-{nonce}' blob:; style-src 'unsafe-inline'; "
+# 'wasm-unsafe-eval' lets the page's own scripts compile WebAssembly (the summary's beeswarm
+# kernel, js/src/lib/beeswarm_kernel.js); it allows no eval of JavaScript and no script without
+# the nonce.
+CSP = ("default-src 'none'; script-src 'nonce-{nonce}' blob: 'wasm-unsafe-eval'; style-src 'unsafe-inline'; "
        "img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'")
 
 BASE_CSS = """

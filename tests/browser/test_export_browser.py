@@ -44,6 +44,21 @@ def test_exported_explorer_disables_recompute_from_the_start_and_says_why(offlin
     assert blocked == []
 
 
+def test_exported_summary_packs_its_beeswarm_in_webassembly_offline(offline_page, tmp_path):
+    """The page's Content-Security-Policy lets its own scripts compile WebAssembly (and nothing
+    else): the summary's beeswarm runs its kernel there, with the same dots as in JavaScript."""
+    page, blocked, errors = offline_page
+    rng = np.random.default_rng(0)
+    m = rng.normal(size=(60, 5, 5)).astype(np.float32)
+    path = tw.export_html(tw.InteractionSummary((m + m.transpose(0, 2, 1)) / 2, x=rng.normal(size=(60, 5))), tmp_path / "s.html")
+    assert "'wasm-unsafe-eval'" in path.read_text() and "'unsafe-eval'" not in path.read_text().replace("'wasm-unsafe-eval'", "")
+    page.goto(path.as_uri())
+    canvas = page.locator('[data-testid="tw-summary-canvas"]')
+    canvas.wait_for()
+    assert canvas.get_attribute("data-packing") == "wasm"
+    assert blocked == [] and errors == []
+
+
 def test_export_refuses_a_non_widget(tmp_path):
     with pytest.raises(TypeError, match="widget"):
         tw.export_html(object(), tmp_path / "x.html")

@@ -96,6 +96,8 @@ def test_summary_tab_row_and_dot_clicks_select_the_pair_and_the_sample(solara_te
     page.locator('[data-testid="tw-tab-summary"]').click()
     until(page, lambda: w.tab == "summary", what="the summary tab to reach Python")
     canvas = '[data-testid="tw-summary-canvas"]'
+    page.locator(canvas).wait_for()
+    assert page.locator(canvas).get_attribute("data-packing") == "wasm"  # the WebAssembly beeswarm ran
     first = wait_canvas(page, canvas)
     labels = page.locator('[data-testid="tw-summary-label"]')
     assert labels.count() == 20

@@ -1,6 +1,7 @@
 // Beeswarm packing for the interaction summary: one row per pair, each sample a dot at its
 // value; dots that would overlap move up or down, as little as possible. Pure and
 // deterministic (the result depends on the values, not on their order of arrival).
+import { placeKernel } from "./beeswarm_kernel.js";
 
 /**
  * Vertical offsets (px, 0 = the row's centre line) of dots of radius r at pixel positions xs.
@@ -11,13 +12,33 @@
  * @param {ArrayLike<number>} xs  pixel x of each dot (non-finite: left out, offset 0)
  * @param {number} r  dot radius (px)
  * @param {number} half  half the row's height available to offsets (px)
- * @returns {{ys: Float64Array, squeeze: number}} offsets by input index, and the scale applied (≤ 1)
+ * @param {{kernel?: boolean}} [options]  kernel: false runs the JavaScript loop, not the WebAssembly one
+ * @returns {{ys: Float64Array, squeeze: number, kernel: boolean}} offsets by input index, the
+ *   scale applied (≤ 1), and whether the WebAssembly kernel placed them
  */
-export function beeswarm(xs, r, half = Infinity) {
+export function beeswarm(xs, r, half = Infinity, { kernel = true } = {}) {
   const n = xs.length;
   const ys = new Float64Array(n);
-  const idx = orderByX(xs);
   const D = 2 * r, D2 = D * D;
+  // The same loop compiled to WebAssembly (beeswarm_kernel.js) where it can run, a first draw
+  // would interpret the JavaScript below; the order comes from a typed array's native sort.
+  // kernel: false runs the JavaScript (the tests compare the two).
+  const K = kernel ? placeKernel(n) : null;
+  if (K) {
+    const buf = K.memory.buffer, fin = new Int32Array(n);
+    let m = 0;
+    for (let k = 0; k < n; k++) { const x = xs[k]; if (x - x === 0) fin[m++] = k; } // the finite ones
+    const RAW = new Float64Array(buf, 32 * m, m), PX = new Float64Array(buf, 0, m);
+    for (let t = 0; t < m; t++) RAW[t] = xs[fin[t]];
+    PX.set(RAW);
+    PX.sort(); // numeric, native
+    K.rank(m);
+    const top = K.place(m, D, D2);
+    const PY = new Float64Array(buf, 8 * m, m), RANK = new Int32Array(buf, 40 * m, m);
+    for (let t = 0; t < m; t++) ys[fin[t]] = PY[RANK[t]];
+    return { ...squeezed(ys, top, half), kernel: true };
+  }
+  const idx = orderByX(xs);
   // The placed dots' x and offset, in x order (flat, so that the scan below reads them directly).
   const PX = new Float64Array(idx.length), PY = new Float64Array(idx.length);
   // Forbidden offsets around the near neighbours (open intervals), reused for every dot.
@@ -56,8 +77,13 @@ export function beeswarm(xs, r, half = Infinity) {
     if (Math.abs(best) > top) top = Math.abs(best);
     PX[np] = x; PY[np] = best; np++;
   }
+  return { ...squeezed(ys, top, half), kernel: false };
+}
+
+/** Scale every offset by half / top when the row would outgrow ±half. */
+function squeezed(ys, top, half) {
   const squeeze = top > half && half > 0 ? half / top : 1;
-  if (squeeze < 1) for (let k = 0; k < n; k++) ys[k] *= squeeze;
+  if (squeeze < 1) for (let k = 0; k < ys.length; k++) ys[k] *= squeeze;
   return { ys, squeeze };
 }
 

@@ -42,9 +42,11 @@ export function summaryGeometry(v, plotW) {
   // Each dot's colour slot: 1 + its index in the value LUT (0..255), 0 grey (no input value),
   // −1 no dot. The colour range of a feature is computed once, however many rows it is in.
   const slots = new Int16Array(n), ranges = new Map(), top = VALUE_LUT_SIZE - 1;
+  let packing = "none";
   const rows = pairs.map((p, k) => {
     const o = k * B, xs = xsAll.subarray(o, o + B);
-    const { ys } = beeswarm(xs, r, ROW_H / 2 - r - 1);
+    const { ys, kernel } = beeswarm(xs, r, ROW_H / 2 - r - 1);
+    packing = kernel ? "wasm" : "js";
     let range = null;
     if (X) { range = ranges.get(p.i); if (!range) ranges.set(p.i, (range = valueRange(column(X, B, d, p.i)))); }
     const rlo = range ? range.lo : 0, rspan = range ? range.hi - range.lo : 1;
@@ -80,7 +82,7 @@ export function summaryGeometry(v, plotW) {
     }
   }
   const buckets = order.map((c, a) => ({ color: indexColor(c - 1), xy: xy.subarray(start[a], start[a + 1]) }));
-  return { rows, buckets, r, lo, hi, px, ticks: niceTicks(lo, hi, 6), width: plotW, height: rows.length * ROW_H + AXIS_H };
+  return { rows, buckets, r, lo, hi, px, ticks: niceTicks(lo, hi, 6), width: plotW, height: rows.length * ROW_H + AXIS_H, packing };
 }
 
 export function createSummary({ model }) {
@@ -118,6 +120,7 @@ export function createSummary({ model }) {
       return b;
     }));
     labels.style.height = `${G.height}px`;
+    canvas.dataset.packing = G.packing; // "wasm" | "js": which beeswarm loop ran (for tests and bug reports)
     canvas.setAttribute("aria-label", `interaction summary: ${G.rows.length} pairs with the largest mean |Γ_ij| over ${v.B} samples; each dot is a sample, coloured by the first feature's value`);
     note.textContent = v.X ? `dots: samples, coloured by the value of the row's first feature (5th–95th percentile); ${G.rows.length} strongest of ${(v.d * (v.d - 1)) / 2} pairs by mean |Γ_ij|`
       : "no input values: dots are grey (pass x= to colour them by feature value)";
