@@ -4,6 +4,7 @@ import { beeswarm, orderByX } from "../src/lib/beeswarm.js";
 import { pairStats, topPairs, nodeSizes, valueRange, valueColor, pairColumn, column } from "../src/lib/dataset.js";
 import { summaryGeometry, ROW_H } from "../src/views/dataset/summary.js";
 import { mulberry32, forceLayout, networkEdges, networkNodes, buildNetwork, MAX_NODES } from "../src/lib/network.js";
+import { layoutKernel } from "../src/lib/layout_kernel.js";
 
 describe("label ellipsis", () => {
   const m = (s) => s.length * 10; // 10 px per character
@@ -155,6 +156,20 @@ describe("dataset statistics", () => {
 });
 
 describe("network layout", () => {
+  it("the WebAssembly iterations give the JavaScript loop's positions to the bit", () => {
+    expect(layoutKernel(4, 2)).not.toBe(null); // Node runs WebAssembly: the kernel is what is compared
+    const rand = mulberry32(21);
+    for (let t = 0; t < 40; t++) {
+      const n = 1 + Math.floor(rand() * 60), edges = [];
+      for (let q = Math.floor(rand() * 80); q > 0; q--) {
+        const a = Math.floor(rand() * n), b = Math.floor(rand() * n);
+        if (a !== b) edges.push({ a, b, w: t % 7 === 0 ? 0 : rand() }); // all-zero weights: factor 1
+      }
+      const iterations = t % 5 === 0 ? 7 : null;
+      const js = forceLayout(n, edges, t, iterations, { kernel: false }), wasm = forceLayout(n, edges, t, iterations);
+      js.forEach((v, k) => expect(Object.is(wasm[k], v)).toBe(true));
+    }
+  });
   it("mulberry32 is the reference generator", () => {
     const r = mulberry32(0);
     const first = [r(), r(), r()];

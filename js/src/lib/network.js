@@ -5,6 +5,7 @@
 // its picture shows the same layout; only +, −, ×, ÷ and sqrt are used, which IEEE 754 rounds
 // the same way in both languages.
 import { topPairs } from "./dataset.js";
+import { layoutKernel } from "./layout_kernel.js";
 
 /** At most this many nodes are drawn; beyond it the endpoints of the edges and the strongest features. */
 export const MAX_NODES = 60;
@@ -46,9 +47,10 @@ export function networkNodes(d, edges, sizes, max = MAX_NODES) {
  * Positions in the unit square [0, 1]² for n nodes joined by edges {a, b, w} (a, b: node
  * positions in 0..n−1, w > 0), seeded: Fruchterman–Reingold with linear cooling and a weak pull
  * to the centre (disconnected nodes stay in view), then scaled to fill the square.
+ * options.kernel: false runs the JavaScript loop instead of the WebAssembly one (the same positions).
  * @returns {Float64Array} 2n numbers: x0, y0, x1, y1, …
  */
-export function forceLayout(n, edges, seed = 0, iterations = null) {
+export function forceLayout(n, edges, seed = 0, iterations = null, { kernel = true } = {}) {
   const pos = new Float64Array(2 * n);
   const rand = mulberry32(seed);
   for (let k = 0; k < 2 * n; k++) pos[k] = rand();
@@ -59,6 +61,18 @@ export function forceLayout(n, edges, seed = 0, iterations = null) {
   const K = Math.sqrt(1 / n), K2 = K * K; // ideal edge length in the unit square
   let wmax = 0;
   for (const e of edges) if (e.w > wmax) wmax = e.w;
+  // The same iterations compiled to WebAssembly (layout_kernel.js) where it can run: a first
+  // draw would interpret the loop below. kernel: false runs the JavaScript (the tests compare).
+  const LK = kernel ? layoutKernel(n, edges.length) : null;
+  if (LK) {
+    const E = edges.length, buf = LK.memory.buffer;
+    new Float64Array(buf, 0, 2 * n).set(pos);
+    const EC = new Float64Array(buf, 32 * n, E), EA = new Int32Array(buf, 32 * n + 8 * E, E), EB = new Int32Array(buf, 32 * n + 12 * E, E);
+    edges.forEach((e, q) => { EC[q] = wmax > 0 ? 0.5 + (0.5 * e.w) / wmax : 1; EA[q] = e.a; EB[q] = e.b; });
+    LK.layout(n, E, iters, K, K2);
+    pos.set(new Float64Array(buf, 0, 2 * n));
+    return fitUnit(pos, n);
+  }
   const disp = new Float64Array(2 * n);
   for (let it = 0; it < iters; it++) {
     const temp = 0.1 * (1 - it / iters);
