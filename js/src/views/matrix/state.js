@@ -93,7 +93,8 @@ export function createState(model, tabs = TABS) {
       // dataset views (B ≥ 2): the batch, its statistics, the per-sample inputs and φ
       tabs, tab: resolveTab(model.get("tab"), B, tabs), M: M.data, stats,
       X: X.size === B * d && B > 0 ? X.data : null, phiAll: arr("attributions").size === B * d ? arr("attributions").data : null,
-      sizes: sizesOf(arr("attributions"), B, d, stats),
+      // node sizes: only the network reads them, so only a network draw pays for them
+      get sizes() { return sizesOf(arr("attributions"), B, d, stats); },
       topPairs: Math.max(1, model.get("top_pairs") | 0 || 20), networkEdges: Math.max(1, model.get("network_edges") | 0 || 30),
       layoutSeed: model.get("layout_seed") | 0, dependence: model.get("dependence") === "attribution" ? "attribution" : "interaction",
       ui,
