@@ -42,6 +42,8 @@ export function summaryGeometry(v, plotW) {
   // Each dot's colour slot: 1 + its index in the value LUT (0..255), 0 grey (no input value),
   // −1 no dot. The colour range of a feature is computed once, however many rows it is in.
   const slots = new Int16Array(n), ranges = new Map(), top = VALUE_LUT_SIZE - 1;
+  // Colour buckets in order of first appearance (by row, then sample): rank[slot] → bucket.
+  const rank = new Int32Array(VALUE_LUT_SIZE + 1).fill(-1), count = [], order = [];
   let packing = "none";
   const rows = pairs.map((p, k) => {
     const o = k * B, xs = xsAll.subarray(o, o + B);
@@ -54,21 +56,15 @@ export function summaryGeometry(v, plotW) {
       const x = xs[b];
       if (!(x - x === 0)) { slots[o + b] = -1; continue; } // not finite: no dot
       const xi = X ? X[b * d + p.i] : NaN;
-      if (!(xi - xi === 0)) { slots[o + b] = 0; continue; } // no value: grey
-      const t = (xi - rlo) / rspan;
-      slots[o + b] = 1 + Math.round((t < 0 ? 0 : t > 1 ? 1 : t) * top);
+      let c = 0; // no value: grey
+      if (xi - xi === 0) { const t = (xi - rlo) / rspan; c = 1 + Math.round((t < 0 ? 0 : t > 1 ? 1 : t) * top); }
+      slots[o + b] = c;
+      if (rank[c] < 0) { rank[c] = order.length; order.push(c); count.push(0); }
+      count[rank[c]]++;
     }
     return { ...p, values: values.subarray(o, o + B), xs, ys };
   });
-  // Buckets in order of first appearance (by row, then sample), each filled in that order too:
-  // a counting sort into one array of x, y pairs.
-  const S = VALUE_LUT_SIZE + 1, rank = new Int32Array(S).fill(-1), count = [], order = [];
-  for (let q = 0; q < n; q++) {
-    const c = slots[q];
-    if (c < 0) continue;
-    if (rank[c] < 0) { rank[c] = order.length; order.push(c); count.push(0); }
-    count[rank[c]]++;
-  }
+  // Each bucket filled in the same order (a counting sort into one array of x, y pairs).
   const start = new Int32Array(order.length + 1);
   for (let a = 0; a < order.length; a++) start[a + 1] = start[a] + 2 * count[a];
   const xy = new Float64Array(start[order.length]), fill = start.slice(0, order.length);
