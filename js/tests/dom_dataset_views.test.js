@@ -5,7 +5,10 @@ import { describe, it, expect, beforeEach, vi } from "vitest";
 import summaryWidget from "../src/widgets/interaction_summary.js";
 import networkWidget from "../src/widgets/interaction_network.js";
 import { encode } from "../src/lib/codec.js";
-import { traits, gamma, byTestId, mountWidget, flush } from "./helpers.js";
+import { traits, gamma, byTestId, mountWidget, flush, mockModel } from "./helpers.js";
+import { createSummary } from "../src/views/dataset/summary.js";
+import { createNetwork } from "../src/views/dataset/network.js";
+import { createState } from "../src/views/matrix/state.js";
 
 const HOSTILE = '<img src=x onerror="globalThis.__pwned=1">';
 const B = 6, d = 5;
@@ -59,5 +62,48 @@ describe("interaction network names", () => {
     await flush();
     const sel = [...byTestId(el, "tw-network-names").children].filter((s) => s.classList.contains("tw-sel"));
     expect(sel.map((s) => s.textContent)).toEqual(["f3"]);
+  });
+});
+
+/** A 2D context that records the text it is asked to draw (jsdom has no canvas). */
+function recordingContext() {
+  const texts = [];
+  const ctx = new Proxy({ texts }, {
+    get(t, k) {
+      if (k === "texts") return texts;
+      if (k === "fillText") return (s) => texts.push(String(s));
+      if (k === "measureText") return (s) => ({ width: String(s).length * 6 });
+      if (k in t) return t[k];
+      return typeof k === "string" && /^[a-z]/.test(k) ? () => ({ addColorStop() {} }) : undefined;
+    },
+    set(t, k, v) { t[k] = v; return true; },
+  });
+  return ctx;
+}
+
+describe("dataset views' PNG painters", () => {
+  it("paint on screen no text, and in the export the ticks, axis title and node names", () => {
+    const model = mockModel(batch());
+    const v = createState(model, ["summary", "network"]).derive();
+    const summary = createSummary({ model });
+    summary.update(v, 900);
+    const snap = summary.snapshot();
+    const screen = recordingContext();
+    snap.paint(screen, false);
+    expect(screen.texts).toEqual([]);
+    const png = recordingContext();
+    snap.paint(png);
+    expect(png.texts).toContain("0");
+    expect(png.texts).toContain("Γ_ij of each sample (Γ)");
+    const network = createNetwork({ model });
+    network.update(v, 700);
+    const nsnap = network.snapshot();
+    const nscreen = recordingContext();
+    nsnap.paint(nscreen, "#222", false);
+    expect(nscreen.texts).toEqual([]);
+    const npng = recordingContext();
+    nsnap.paint(npng);
+    expect(npng.texts).toContain("f3");
+    expect(npng.texts.length).toBe(Number(network.el.querySelector("canvas").dataset.nodes));
   });
 });

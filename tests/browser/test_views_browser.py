@@ -280,3 +280,24 @@ def test_png_export_writes_the_whole_view(solara_test, page_session, tour):
     right = ink[:, int(W * 0.7):]
     assert right.sum() > 2000  # the drill-down: text, partner bars, the sweep chart
     assert dl.value.suggested_filename.endswith(".png")
+
+
+@pytest.mark.parametrize("cls, canvas", [(tw.InteractionSummary, "tw-summary-canvas"), (tw.InteractionNetwork, "tw-network-canvas")])
+def test_standalone_dataset_view_png_export_writes_the_view(solara_test, page_session, cls, canvas):
+    """The standalone views have no heatmap: the export draws their own view (which text it
+    paints is checked in js/tests/dom_dataset_views.test.js)."""
+    rng = np.random.default_rng(3)
+    m = rng.normal(size=(40, 8, 8)).astype(np.float32)
+    display(cls((m + m.transpose(0, 2, 1)) / 2, x=rng.normal(size=(40, 8)), title="export",
+                feature_names=[f"feature {k}" for k in range(8)]))
+    page = page_session
+    wait_canvas(page, f'[data-testid="{canvas}"]')
+    shown = page.evaluate(f"() => document.querySelector('[data-testid={canvas}]').clientWidth")
+    with page.expect_download() as dl:
+        page.locator('[data-testid="tw-export-png"]').click()
+    img = np.asarray(Image.open(io.BytesIO(dl.value.path().read_bytes())).convert("RGB")).astype(int)
+    ink = np.abs(img - 255).sum(-1) > 200  # dark text, not the pale dots or edges
+    scale = 2
+    assert img.shape[1] / scale >= shown
+    assert ink[: 24 * scale].any()  # the title
+    assert ink[24 * scale:].sum() > 1500  # the view under it

@@ -47,14 +47,14 @@ export function mountMatrix({ model, el, extras = [], traits = [], tabs = TABS, 
       const setStatus = (msg) => { partMsg = msg; renderStatus(); };
       const renderStatus = () => frame.status.show(partMsg && partMsg.text ? partMsg : { text: localMsg, state: "idle" });
       const ctx = { model, state, invalidate: frame.invalidate, setStatus };
-      const heatmap = createHeatmap(ctx);
+      const heatmap = tabs.includes("matrix") ? createHeatmap(ctx) : null; // the standalone dataset views have none
       const summary = tabs.includes("summary") ? createSummary(ctx) : null;
       const network = tabs.includes("network") ? createNetwork(ctx) : null;
       const drill = createDrillPanel(ctx);
       const charts = () => [...drill.el.querySelectorAll("figure canvas")].filter((c) => c.dataset.testid !== "tw-dependence-canvas");
       const controls = createControls({
         ...ctx,
-        onExportPNG: () => { const v = state.derive(); return exportPNG(v, { heatmap: heatmap.snapshot, summary: summary?.snapshot, network: network?.snapshot }, frame.root, mainLabel(v), charts()); },
+        onExportPNG: () => { const v = state.derive(); return exportPNG(v, { heatmap: heatmap?.snapshot, summary: summary?.snapshot, network: network?.snapshot }, frame.root, mainLabel(v), charts()); },
         onExportCSV: () => exportCSV(state.derive(), frame.root),
       });
       const tabBar = h("div", { class: "tw-tabs", role: "tablist", "aria-label": "main view" });
@@ -78,8 +78,7 @@ export function mountMatrix({ model, el, extras = [], traits = [], tabs = TABS, 
         tabBar.classList.toggle("tw-hidden", tabs.length < 2 || v.B < 2);
         for (const b of tabButtons) b.setAttribute("aria-selected", String(b.dataset.tab === v.tab));
         controls.update(v);
-        heatmap.el.classList.toggle("tw-hidden", v.tab !== "matrix");
-        if (v.tab === "matrix") heatmap.update(v, mainWidth);
+        if (heatmap) { heatmap.el.classList.toggle("tw-hidden", v.tab !== "matrix"); if (v.tab === "matrix") heatmap.update(v, mainWidth); }
         if (summary) { summary.el.classList.toggle("tw-hidden", v.tab !== "summary"); if (v.tab === "summary") summary.update(v, mainWidth); }
         if (network) { network.el.classList.toggle("tw-hidden", v.tab !== "network"); if (v.tab === "network") network.update(v, mainWidth); }
         drill.update(v);
