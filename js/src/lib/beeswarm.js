@@ -25,7 +25,7 @@ export function beeswarm(xs, r, half = Infinity, { kernel = true } = {}) {
   // kernel: false runs the JavaScript (the tests compare the two).
   const K = kernel ? placeKernel(n) : null;
   if (K) {
-    const buf = K.memory.buffer, fin = new Int32Array(n);
+    const buf = K.mem.buffer, fin = new Int32Array(n);
     let m = 0;
     for (let k = 0; k < n; k++) { const x = xs[k]; if (x - x === 0) fin[m++] = k; } // the finite ones
     const RAW = new Float64Array(buf, 32 * m, m), PX = new Float64Array(buf, 0, m);

@@ -13,7 +13,7 @@
 // ties by index (RANK; NEXT is scratch), which is the order beeswarm.js places dots in.
 // place(n, D, D2) then writes each placed dot's offset to PY (LO and HI are scratch: the
 // neighbours' forbidden intervals) and returns the largest |offset|.
-import { I32, F64, VOID, OP as O, get, set, f64, i32, loadF64, storeF64, loadI32, storeI32, inc, choose, forLoop, moduleBytes, instantiate, ensureMemory } from "./wasm_asm.js";
+import { I32, F64, VOID, OP as O, get, set, f64, i32, loadF64, storeF64, loadI32, storeI32, inc, choose, forLoop, moduleBytes, lazyKernel } from "./wasm_asm.js";
 
 export const BYTES_PER_DOT = 48;
 
@@ -94,14 +94,6 @@ export const kernelBytes = () => moduleBytes([
   { name: "rank", params: [I32], results: [], locals: [[8, I32], [1, F64]], body: RANK },
 ]);
 
-let kernel; // undefined: not tried yet; null: unavailable here
-
-/** The kernel ({place, rank, memory}) with memory for n dots, or null where WebAssembly cannot run. */
-export function placeKernel(nDots) {
-  if (kernel === undefined) {
-    const e = instantiate(kernelBytes());
-    kernel = e && { place: e.place, rank: e.rank, memory: e.mem };
-  }
-  if (kernel) ensureMemory(kernel.memory, BYTES_PER_DOT * nDots);
-  return kernel;
-}
+/** The kernel's exports (place, rank, mem) with memory for n dots, or null where WebAssembly cannot run. */
+const kernel = lazyKernel(kernelBytes);
+export const placeKernel = (nDots) => kernel(BYTES_PER_DOT * nDots);

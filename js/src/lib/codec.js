@@ -4,34 +4,27 @@
 
 const EMPTY = Object.freeze({ data: new Float32Array(0), shape: [0], size: 0, absmax: null, pairStats: null });
 
+/** A `Type` array over the bytes of an ArrayBuffer or ArrayBuffer view, without copying when they
+ * are aligned (a typed array cannot start at an unaligned offset: those bytes are copied out). */
+function over(Type, view) {
+  const size = Type.BYTES_PER_ELEMENT, n = Math.floor(view.byteLength / size);
+  if (view instanceof ArrayBuffer) return new Type(view, 0, n);
+  if (view.byteOffset % size !== 0) return new Type(view.buffer.slice(view.byteOffset, view.byteOffset + n * size));
+  return new Type(view.buffer, view.byteOffset, n);
+}
+const isBytes = (view) => view instanceof ArrayBuffer || ArrayBuffer.isView(view);
+
 /** Float32Array over `view` (DataView | ArrayBuffer | TypedArray), without copying when aligned. */
 export function toFloat32(view) {
   if (view == null) return new Float32Array(0);
   if (view instanceof Float32Array) return view;
-  if (view instanceof ArrayBuffer) return new Float32Array(view, 0, Math.floor(view.byteLength / 4));
-  if (ArrayBuffer.isView(view)) {
-    const n = Math.floor(view.byteLength / 4);
-    // A Float32Array cannot start at an unaligned offset: copy those bytes out instead.
-    if (view.byteOffset % 4 !== 0) {
-      return new Float32Array(view.buffer.slice(view.byteOffset, view.byteOffset + n * 4));
-    }
-    return new Float32Array(view.buffer, view.byteOffset, n);
-  }
+  if (isBytes(view)) return over(Float32Array, view);
   if (Array.isArray(view)) return Float32Array.from(view);
   throw new TypeError("codec: unsupported array view");
 }
 
-/** Float64Array over `view` (DataView | ArrayBuffer | Float64Array), copied when not 8-byte aligned. */
-function toFloat64(view) {
-  if (view instanceof Float64Array) return view;
-  if (view instanceof ArrayBuffer) return new Float64Array(view, 0, Math.floor(view.byteLength / 8));
-  if (ArrayBuffer.isView(view)) {
-    const n = Math.floor(view.byteLength / 8);
-    if (view.byteOffset % 8 !== 0) return new Float64Array(view.buffer.slice(view.byteOffset, view.byteOffset + n * 8));
-    return new Float64Array(view.buffer, view.byteOffset, n);
-  }
-  return null;
-}
+/** Float64Array over `view` (DataView | ArrayBuffer | Float64Array), or null for anything else. */
+const toFloat64 = (view) => (view instanceof Float64Array ? view : isBytes(view) ? over(Float64Array, view) : null);
 
 /** Decode one array trait; anything missing or empty decodes to shape [0]. */
 export function decode(trait) {

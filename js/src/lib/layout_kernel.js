@@ -9,7 +9,7 @@
 // Memory, for n nodes and E edges, from byte 0: POS, DISP (f64 × 2n each: x, y of each node),
 // EC (f64 × E: each edge's attraction factor), EA, EB (i32 × E: its two nodes).
 // layout(n, E, iterations, K, K2) moves POS in place.
-import { I32, F64, VOID, OP as O, get, set, f64, i32, loadF64, storeF64, loadI32, forLoop, moduleBytes, instantiate, ensureMemory } from "./wasm_asm.js";
+import { I32, F64, VOID, OP as O, get, set, f64, i32, loadF64, storeF64, loadI32, forLoop, moduleBytes, lazyKernel } from "./wasm_asm.js";
 
 const n = 0, nE = 1, iters = 2, K = 3, K2 = 4; // parameters
 const it = 5, a = 6, b = 7, e = 8, dispB = 9, ecB = 10, eaB = 11, ebB = 12, ia = 13, ib = 14, k = 15, n2 = 16; // i32
@@ -74,14 +74,6 @@ export const kernelBytes = () => moduleBytes([
   { name: "layout", params: [I32, I32, I32, F64, F64], results: [], locals: [[12, I32], [14, F64]], body: LAYOUT },
 ]);
 
-let kernel; // undefined: not tried yet; null: unavailable here
-
-/** The kernel ({layout, memory}) with memory for n nodes and E edges, or null where WebAssembly cannot run. */
-export function layoutKernel(nodes, edges) {
-  if (kernel === undefined) {
-    const x = instantiate(kernelBytes());
-    kernel = x && { layout: x.layout, memory: x.mem };
-  }
-  if (kernel) ensureMemory(kernel.memory, 32 * nodes + 16 * edges);
-  return kernel;
-}
+/** The kernel's exports (layout, mem) with memory for n nodes and E edges, or null where WebAssembly cannot run. */
+const kernel = lazyKernel(kernelBytes);
+export const layoutKernel = (nodes, edges) => kernel(32 * nodes + 16 * edges);

@@ -63,12 +63,14 @@ export function forceLayout(n, edges, seed = 0, iterations = null, { kernel = tr
   for (const e of edges) if (e.w > wmax) wmax = e.w;
   // The same iterations compiled to WebAssembly (layout_kernel.js) where it can run: a first
   // draw would interpret the loop below. kernel: false runs the JavaScript (the tests compare).
+  // each edge's attraction factor, stronger for heavier edges (the same value every iteration)
+  const pull = edges.map((e) => (wmax > 0 ? 0.5 + (0.5 * e.w) / wmax : 1));
   const LK = kernel ? layoutKernel(n, edges.length) : null;
   if (LK) {
-    const E = edges.length, buf = LK.memory.buffer;
+    const E = edges.length, buf = LK.mem.buffer;
     new Float64Array(buf, 0, 2 * n).set(pos);
     const EC = new Float64Array(buf, 32 * n, E), EA = new Int32Array(buf, 32 * n + 8 * E, E), EB = new Int32Array(buf, 32 * n + 12 * E, E);
-    edges.forEach((e, q) => { EC[q] = wmax > 0 ? 0.5 + (0.5 * e.w) / wmax : 1; EA[q] = e.a; EB[q] = e.b; });
+    edges.forEach((e, q) => { EC[q] = pull[q]; EA[q] = e.a; EB[q] = e.b; });
     LK.layout(n, E, iters, K, K2);
     pos.set(new Float64Array(buf, 0, 2 * n));
     return fitUnit(pos, n);
@@ -93,10 +95,10 @@ export function forceLayout(n, edges, seed = 0, iterations = null, { kernel = tr
       }
       disp[2 * a] += sx; disp[2 * a + 1] += sy;
     }
-    for (const e of edges) {
-      const dx = pos[2 * e.a] - pos[2 * e.b], dy = pos[2 * e.a + 1] - pos[2 * e.b + 1];
+    for (let q = 0; q < edges.length; q++) {
+      const e = edges[q], dx = pos[2 * e.a] - pos[2 * e.b], dy = pos[2 * e.a + 1] - pos[2 * e.b + 1];
       const dist = Math.sqrt(dx * dx + dy * dy);
-      const f = (dist / K) * (wmax > 0 ? 0.5 + (0.5 * e.w) / wmax : 1); // attraction dist²/K, stronger for heavier edges
+      const f = (dist / K) * pull[q]; // attraction dist²/K
       disp[2 * e.a] -= dx * f; disp[2 * e.a + 1] -= dy * f;
       disp[2 * e.b] += dx * f; disp[2 * e.b + 1] += dy * f;
     }

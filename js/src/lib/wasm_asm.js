@@ -78,8 +78,18 @@ export function instantiate(bytes) {
   }
 }
 
-/** Grow `memory` to hold at least `bytes`. */
-export function ensureMemory(memory, bytes) {
-  const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+/**
+ * A kernel compiled on first use and kept: kernel(bytes) returns its exports (functions and
+ * `mem`, grown to hold at least `bytes`), or null where WebAssembly cannot run.
+ */
+export function lazyKernel(makeBytes) {
+  let exports; // undefined: not tried yet; null: unavailable here
+  return (bytes) => {
+    if (exports === undefined) exports = instantiate(makeBytes());
+    if (exports) {
+      const have = exports.mem.buffer.byteLength;
+      if (bytes > have) exports.mem.grow(Math.ceil((bytes - have) / 65536));
+    }
+    return exports;
+  };
 }

@@ -38,7 +38,7 @@ export function summaryGeometry(v, plotW) {
   const span = hi - lo, inner = plotW - 16;
   const px = (x) => 8 + ((x - lo) / span) * inner;
   const xsAll = new Float64Array(n);
-  for (let q = 0; q < n; q++) xsAll[q] = 8 + ((values[q] - lo) / span) * inner;
+  for (let q = 0; q < n; q++) xsAll[q] = 8 + ((values[q] - lo) / span) * inner; // px, inlined: this loop runs cold
   // Each dot's colour slot: 1 + its index in the value LUT (0..255), 0 grey (no input value),
   // −1 no dot. The colour range of a feature is computed once, however many rows it is in.
   const slots = new Int16Array(n), ranges = new Map(), top = VALUE_LUT_SIZE - 1;
